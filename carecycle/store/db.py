@@ -1,0 +1,188 @@
+"""The store: one engine, a unit of work for commands, an Ibis connection for questions.
+
+Callers never see dialect quirks: DuckDB's single-process file lock becomes a one-line
+error naming the holder, Arrow tables are staged the fastest way each dialect allows,
+and Ibis shares DuckDB's connection (a second connection to the same file is refused).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+from carecycle.errors import StoreError, StoreLockedError
+from carecycle.store import schema
+
+_LOCK_PID = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
+
+
+@dataclass
+class Store:
+    """A connected store; create it with `open_store`."""
+
+    url: str
+    engine: sa.Engine
+    _ibis: Any = field(default=None, repr=False)
+
+    @property
+    def dialect(self) -> str:
+        """Return the dialect name: 'duckdb' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @property
+    def is_duckdb(self) -> bool:
+        """Return True when the store is an embedded DuckDB file or memory database."""
+        return self.dialect == "duckdb"
+
+    @contextmanager
+    def begin(self) -> Iterator[sa.Connection]:
+        """Yield a connection inside one transaction, committed on success."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def ibis(self) -> Any:
+        """Return an Ibis backend over the store (shared with SQLAlchemy on DuckDB)."""
+        if self._ibis is None:
+            self._ibis = _connect_ibis(self)
+        return self._ibis
+
+    def stage(self, conn: sa.Connection, name: str, data: pa.Table) -> sa.Table:
+        """Make `data` queryable as table `name` inside `conn`'s transaction."""
+        columns = [sa.Column(f.name, _sa_type(f.type)) for f in data.schema]
+        table = sa.Table(name, sa.MetaData(), *columns, prefixes=["TEMPORARY"])
+        if self.is_duckdb:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.register(name, data)
+        else:
+            table.create(conn)
+            _copy_into_postgres(conn, name, data)
+        return table
+
+    def unstage(self, conn: sa.Connection, table: sa.Table) -> None:
+        """Drop a staged table."""
+        if self.is_duckdb:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.unregister(table.name)
+        else:
+            conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}"'))
+
+    def close(self) -> None:
+        """Release the connection (and DuckDB's file lock)."""
+        if self._ibis is not None and not self.is_duckdb:
+            self._ibis.disconnect()
+        self._ibis = None
+        self.engine.dispose()
+
+
+def open_store(url: str) -> Store:
+    """Connect to the store at `url`, turning lock and connection failures into user errors."""
+    try:
+        engine = _create_engine(url)
+        with engine.connect():
+            pass
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+    except (sa.exc.OperationalError, sa.exc.DBAPIError) as exc:
+        raise _translate_connect_error(url, exc) from None
+    return Store(url=url, engine=engine)
+
+
+def _create_engine(url: str) -> sa.Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "duckdb":
+        database = parsed.database or ":memory:"
+        if database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection for the process: Ibis and SQLAlchemy must share it.
+        return sa.create_engine(url, poolclass=StaticPool)
+    if parsed.get_backend_name() == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True)
+    raise StoreError(
+        f"unsupported database URL {url!r}: use duckdb:///FILE or postgresql+psycopg://…"
+    )
+
+
+def _translate_connect_error(url: str, exc: Exception) -> StoreError:
+    message = str(getattr(exc, "orig", exc))
+    match = _LOCK_PID.search(message)
+    if match:
+        pid = int(match["pid"])
+        holder = _describe_process(pid) or match["exe"]
+        file = sa.make_url(url).database
+        return StoreLockedError(
+            f"{file} is in use by process {pid} ({holder}); stop it, use its API, "
+            "or point CARECYCLE_DATABASE_URL at PostgreSQL"
+        )
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return StoreError(f"cannot open the store at {_redact(url)}: {first}")
+
+
+def _describe_process(pid: int) -> str | None:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    words = [w.decode(errors="replace") for w in raw.split(b"\0") if w]
+    return " ".join(words)[:160] or None
+
+
+def _redact(url: str) -> str:
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def _connect_ibis(store: Store) -> Any:
+    import ibis
+
+    if store.is_duckdb:
+        raw = store.engine.raw_connection().driver_connection
+        return ibis.duckdb.from_connection(raw)
+    parsed = sa.make_url(store.url)
+    return ibis.postgres.connect(
+        host=parsed.host or "localhost",
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+    )
+
+
+def _sa_type(arrow_type: pa.DataType) -> sa.types.TypeEngine[Any]:
+    if pa.types.is_boolean(arrow_type):
+        return sa.Boolean()
+    if pa.types.is_integer(arrow_type):
+        return sa.BigInteger()
+    if pa.types.is_decimal(arrow_type):
+        return sa.Numeric(arrow_type.precision, arrow_type.scale)
+    if pa.types.is_floating(arrow_type):
+        return sa.Float()
+    if pa.types.is_date(arrow_type):
+        return sa.Date()
+    if pa.types.is_timestamp(arrow_type):
+        return sa.DateTime()
+    return sa.String()
+
+
+def _copy_into_postgres(conn: sa.Connection, name: str, data: pa.Table) -> None:
+    buffer = io.BytesIO()
+    pa_csv.write_csv(data, buffer, pa_csv.WriteOptions(include_header=False))
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT csv)') as copy:
+        copy.write(buffer.getvalue())
+
+
+def table(name: str) -> sa.Table:
+    """Return the schema's table called `name`."""
+    return schema.metadata.tables[name]

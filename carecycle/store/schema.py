@@ -1,0 +1,261 @@
+"""Every table of the store, in SQLAlchemy Core, for DuckDB and PostgreSQL alike.
+
+Imported entities are keyed by the source system's id (a string) so that a re-import
+updates in place. Platform rows (import log, merge log) use application-made ids.
+Column names avoid words DuckDB reserves (`at`, `order`, …).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+LICENCE_PROGRAMS = ("open_license", "open_value", "select", "ea", "olv", "subscription")
+PRODUCT_KINDS = ("annuity", "perpetual")
+ACCOUNT_SIZES = ("micro", "small", "medium", "large")
+CHANNELS = ("edm", "dm", "tsr_call", "pam", "partner", "web")
+LANGUAGES = ("en", "zh")
+ORDER_STATUSES = ("booked", "cancelled", "refunded")
+CASE_KINDS = ("issue", "complaint")
+SEVERITIES = ("low", "medium", "high", "critical")
+OPPORTUNITY_STAGES = ("open", "won", "lost")
+REFERRAL_STATUSES = ("pending", "qualified", "purchased", "rejected")
+PARTNER_TIERS = ("gold", "silver", "registered")
+
+MONEY = sa.Numeric(18, 2)
+ID = sa.String(64)
+
+
+def _id(name: str) -> sa.Column[str]:
+    return sa.Column(name, ID, primary_key=True)
+
+
+def _ref(name: str, *, nullable: bool = True) -> sa.Column[str]:
+    # References are checked by the importer, not by foreign keys: DuckDB cannot update a
+    # row that other rows reference, which an idempotent re-import must do.
+    return sa.Column(name, ID, nullable=nullable)
+
+
+partners = sa.Table(
+    "partners",
+    metadata,
+    _id("partner_id"),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("tier", sa.String(16)),
+    sa.Column("region", sa.String(64)),
+    sa.Column("email", sa.String(254)),
+    sa.Column("phone", sa.String(32)),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    _id("account_id"),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("registration_id", sa.String(64)),
+    sa.Column("size", sa.String(16)),
+    sa.Column("employees", sa.Integer),
+    sa.Column("industry", sa.String(64)),
+    sa.Column("region", sa.String(64)),
+    sa.Column("city", sa.String(100)),
+    sa.Column("postcode", sa.String(16)),
+    sa.Column("address", sa.String(300)),
+    sa.Column("country", sa.String(2)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("segment", sa.String(32)),
+    _ref("partner_id"),
+    sa.Column("created_on", sa.Date),
+    sa.Column("merged_into", ID, doc="Survivor's id when this account was merged as a duplicate."),
+)
+
+contacts = sa.Table(
+    "contacts",
+    metadata,
+    _id("contact_id"),
+    _ref("account_id", nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(64)),
+    sa.Column("email", sa.String(254)),
+    sa.Column("email_issue", sa.String(120)),
+    sa.Column("phone", sa.String(32)),
+    sa.Column("phone_issue", sa.String(120)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("preferred_channel", sa.String(16)),
+    sa.Column("consent_email", sa.Boolean),
+    sa.Column("consent_mail", sa.Boolean),
+    sa.Column("consent_phone", sa.Boolean),
+    sa.Column("do_not_contact", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_on", sa.Date),
+    sa.Column("merged_into", ID, doc="Survivor's id when this contact was merged as a duplicate."),
+)
+
+products = sa.Table(
+    "products",
+    metadata,
+    _id("product_id"),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("family", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("list_price", MONEY),
+    sa.Column("currency", sa.String(3)),
+)
+
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    _id("agreement_id"),
+    _ref("account_id", nullable=False),
+    sa.Column("program", sa.String(16), nullable=False),
+    sa.Column("sa", sa.Boolean, nullable=False),
+    sa.Column("start_on", sa.Date, nullable=False),
+    sa.Column("end_on", sa.Date, nullable=False),
+    sa.Column("value", MONEY),
+    sa.Column("currency", sa.String(3)),
+    _ref("renewed_from"),
+    _ref("partner_id"),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    _id("order_id"),
+    _ref("account_id", nullable=False),
+    sa.Column("ordered_on", sa.Date, nullable=False),
+    _ref("partner_id"),
+    _ref("agreement_id"),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("status", sa.String(16), nullable=False, server_default="booked"),
+)
+
+order_lines = sa.Table(
+    "order_lines",
+    metadata,
+    _id("order_line_id"),
+    _ref("order_id", nullable=False),
+    _ref("product_id", nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("unit_price", MONEY),
+    sa.Column("amount", MONEY, nullable=False),
+)
+
+usage_snapshots = sa.Table(
+    "usage_snapshots",
+    metadata,
+    sa.Column("account_id", ID, primary_key=True),
+    sa.Column("product_id", ID, primary_key=True),
+    sa.Column("measured_on", sa.Date, primary_key=True),
+    sa.Column("seats", sa.Integer),
+    sa.Column("active_users", sa.Integer),
+    sa.Column("features_used", sa.Integer),
+)
+
+web_visits = sa.Table(
+    "web_visits",
+    metadata,
+    sa.Column("account_id", ID, primary_key=True),
+    sa.Column("visited_on", sa.Date, primary_key=True),
+    sa.Column("page_views", sa.Integer, nullable=False),
+    sa.Column("unique_visitors", sa.Integer, nullable=False),
+)
+
+support_cases = sa.Table(
+    "support_cases",
+    metadata,
+    _id("case_id"),
+    _ref("account_id", nullable=False),
+    _ref("contact_id"),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("subject", sa.String(300)),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("resolved_at", sa.DateTime),
+    sa.Column("sla_met", sa.Boolean),
+)
+
+opportunities = sa.Table(
+    "opportunities",
+    metadata,
+    _id("opportunity_id"),
+    _ref("account_id", nullable=False),
+    _ref("product_id"),
+    sa.Column("amount", MONEY),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("stage", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(64)),
+    sa.Column("created_on", sa.Date, nullable=False),
+    sa.Column("closed_on", sa.Date),
+)
+
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    _id("referral_id"),
+    _ref("referrer_account_id", nullable=False),
+    _ref("referrer_contact_id"),
+    sa.Column("referred_company", sa.String(200), nullable=False),
+    _ref("referred_account_id"),
+    sa.Column("referred_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+)
+
+import_log = sa.Table(
+    "import_log",
+    metadata,
+    sa.Column("import_id", sa.String(32), primary_key=True),
+    sa.Column("batch_id", sa.String(32), nullable=False),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("file", sa.String(1000), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("inserted", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("unchanged", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=False),
+)
+
+merge_log = sa.Table(
+    "merge_log",
+    metadata,
+    sa.Column("merge_id", sa.String(32), primary_key=True),
+    sa.Column("duplicate_id", ID, primary_key=True),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("survivor_id", ID, nullable=False),
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("merged_at", sa.DateTime, nullable=False),
+    sa.Column("undone_at", sa.DateTime),
+)
+
+
+# Secondary indexes serve PostgreSQL's row lookups; DuckDB scans columns and its indexes
+# would only slow bulk loads, so they are created on PostgreSQL alone.
+POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("accounts", ("registration_id",)),
+    ("accounts", ("partner_id",)),
+    ("contacts", ("account_id",)),
+    ("contacts", ("email",)),
+    ("contacts", ("phone",)),
+    ("agreements", ("account_id",)),
+    ("agreements", ("end_on",)),
+    ("orders", ("account_id",)),
+    ("orders", ("ordered_on",)),
+    ("order_lines", ("order_id",)),
+    ("support_cases", ("account_id",)),
+    ("opportunities", ("account_id",)),
+    ("referrals", ("referrer_account_id",)),
+    ("merge_log", ("survivor_id",)),
+)
+
+for _table, _columns in POSTGRES_INDEXES:
+    sa.Index(
+        f"ix_{_table}_{'_'.join(_columns)}", *(metadata.tables[_table].c[c] for c in _columns)
+    ).ddl_if(dialect="postgresql")

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+import sqlalchemy as sa
+
+from carecycle.errors import StoreError, StoreLockedError
+from carecycle.store import migrate, schema
+from carecycle.store.db import Store, open_store
+
+
+def test_upgrade_creates_every_table(store: Store) -> None:
+    names = (
+        set(sa.inspect(store.engine).get_table_names())
+        if not store.is_duckdb
+        else {
+            row[0]
+            for row in store.ibis()
+            .raw_sql("select table_name from information_schema.tables")
+            .fetchall()
+        }
+    )
+    assert set(schema.metadata.tables) <= names
+    assert migrate.current_revision(store) == migrate.head_revision()
+
+
+def test_ibis_sees_what_a_command_wrote(store: Store) -> None:
+    with store.begin() as conn:
+        conn.execute(schema.partners.insert(), [{"partner_id": "P1", "name": "Acme Channel"}])
+    assert store.ibis().table("partners").count().execute() == 1
+
+
+def test_staged_arrow_table_joins_with_store_tables(store: Store) -> None:
+    data = pa.table({"partner_id": ["P1", "P2"], "name": ["One", "Two"]})
+    with store.begin() as conn:
+        staged = store.stage(conn, "stage_partners", data)
+        conn.execute(
+            sa.insert(schema.partners).from_select(["partner_id", "name"], sa.select(staged))
+        )
+        store.unstage(conn, staged)
+    with store.begin() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.partners)).scalar() == 2
+
+
+def test_locked_duckdb_file_names_the_holding_process(tmp_path: Path) -> None:
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys; c=duckdb.connect({str(path)!r}); print('ok', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        with pytest.raises(StoreLockedError) as caught:
+            open_store(f"duckdb:///{path}")
+        message = str(caught.value)
+        assert f"process {holder.pid}" in message
+        assert "duckdb.connect" in message
+        assert "\n" not in message
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_unreachable_postgres_is_a_one_line_error() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert "cannot open the store" in str(caught.value)
+
+
+def test_store_at_older_revision_is_refused(store_url: str) -> None:
+    opened = open_store(store_url)
+    try:
+        migrate.upgrade(opened)
+        with opened.begin() as conn:
+            conn.execute(sa.text("update alembic_version set version_num = '0000'"))
+        with pytest.raises(StoreError, match="carecycle db upgrade"):
+            migrate.ensure_current(opened)
+    finally:
+        opened.close()
