@@ -13,14 +13,14 @@ class ConfigError(CareCycleError):
     """A setting is missing or malformed."""
 
 
-class StoreLockedError(CareCycleError):
+class StoreError(CareCycleError):
+    """The store cannot be reached or is not at the expected schema version."""
+
+
+class StoreLockedError(StoreError):
     """The DuckDB file is held by another process."""
 
     exit_code = 3
-
-
-class StoreError(CareCycleError):
-    """The store cannot be reached or is not at the expected schema version."""
 
 
 class InputError(CareCycleError):

@@ -236,3 +236,19 @@ def import_order() -> tuple[str, ...]:
             if name not in done and all(d in done for d in contract.depends_on):
                 done.append(name)
     return tuple(done)
+
+
+def describe_contracts() -> str:
+    """Return the Markdown reference of every entity's columns (kept in docs/import.md)."""
+    parts = []
+    for entity in import_order():
+        contract = CONTRACTS[entity]
+        parts.append(f"### {entity}\n\n{contract.doc} Key: `{', '.join(contract.key)}`.\n")
+        parts.append("| column | required | type and format | refers to |")
+        parts.append("|---|---|---|---|")
+        for c in contract.columns:
+            required = "yes" if c.required else (f"no (default {c.default})" if c.default else "no")
+            ref = f"{c.ref}.{CONTRACTS[c.ref].key[0]}" if c.ref else ""
+            parts.append(f"| `{c.name}` | {required} | {c.type_label} | {ref} |")
+        parts.append("")
+    return "\n".join(parts)

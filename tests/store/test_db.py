@@ -46,20 +46,25 @@ def test_staged_arrow_table_joins_with_store_tables(store: Store) -> None:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.partners)).scalar() == 2
 
 
+HOLD_LOCK = "import duckdb,sys; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); input()"
+
+
 def test_locked_duckdb_file_names_the_holding_process(tmp_path: Path) -> None:
     path = tmp_path / "held.duckdb"
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb,sys; c=duckdb.connect({str(path)!r}); print('ok', flush=True); sys.stdin.read()",
+            HOLD_LOCK,
+            str(path),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ok"
         with pytest.raises(StoreLockedError) as caught:
             open_store(f"duckdb:///{path}")
         message = str(caught.value)

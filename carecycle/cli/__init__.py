@@ -1,0 +1,86 @@
+"""The `carecycle` command line: parse, call one service, render."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from carecycle import __version__
+from carecycle.bootstrap import Runtime, build_runtime, settings_from
+from carecycle.cli.output import err
+from carecycle.errors import CareCycleError
+
+app = typer.Typer(
+    name="carecycle",
+    help="Customer care and loyalty lifecycle platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class Context:
+    """Options given before the command, shared by every command."""
+
+    database_url: str | None = None
+
+
+STATE = Context()
+
+
+@app.callback()
+def root(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="Store URL (overrides CARECYCLE_DATABASE_URL): duckdb:///FILE or postgresql+psycopg://…",
+        ),
+    ] = None,
+) -> None:
+    """Customer care and loyalty lifecycle platform."""
+    STATE.database_url = database_url
+
+
+@contextmanager
+def runtime(*, upgrade: bool = True) -> Iterator[Runtime]:
+    """Yield the runtime for this invocation and close it afterwards."""
+    settings = settings_from(database_url=STATE.database_url)
+    built = build_runtime(settings, upgrade=upgrade)
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    print(__version__)
+
+
+def _register() -> None:
+    from carecycle.cli import data, dedupe, store, synth
+
+    store.register(app)
+    dedupe.register(app)
+    data.register(app)
+    synth.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; user errors become one line on stderr and a non-zero exit code."""
+    _register()
+    try:
+        app(args=argv, prog_name="carecycle")
+    except CareCycleError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,166 @@
+"""`carecycle import`, `dedupe` and `quality`: the customer data hub."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from carecycle.cli.output import err, out, print_json, steps
+from carecycle.errors import InputError
+from carecycle.services import imports
+
+MAX_SHOWN_PROBLEMS = 50
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def import_(
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="ENTITY FILE… (e.g. accounts accounts.csv); omit with --dir.", show_default=False
+        ),
+    ] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Import every entity file in DIR, in dependency order."),
+    ] = None,
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Write the good rows; bad ones go to FILE.rejects.csv."),
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    encoding: Annotated[
+        str, typer.Option(help="File encoding: auto (UTF-8, UTF-8 with BOM or GB18030), or a name.")
+    ] = "auto",
+    delimiter: Annotated[
+        str | None, typer.Option(help="Field delimiter; sniffed from the file when omitted.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import CSV or Parquet files; a file with any bad row writes nothing."""
+    from carecycle.cli import runtime
+
+    items = _items(args or [], directory)
+    with runtime() as rt, steps() as progress:
+        report = imports.import_files(
+            rt.store,
+            items,
+            default_region=rt.settings.default_region,
+            now=datetime.now(),
+            skip_bad=skip_bad,
+            dry_run=dry_run,
+            encoding=encoding,
+            delimiter=delimiter,
+            progress=progress.say,
+        )
+    if as_json:
+        print_json(report)
+    else:
+        _show_import(report, dry_run=dry_run)
+    if report.problems and not skip_bad:
+        raise typer.Exit(1)
+
+
+def _items(args: list[str], directory: Path | None) -> list[tuple[str, Path]]:
+    if directory is not None:
+        if args:
+            raise InputError("give either --dir DIR or ENTITY FILE…, not both")
+        return imports.files_in(directory)
+    if len(args) < 2:
+        raise InputError(
+            "give ENTITY FILE… (e.g. `carecycle import accounts accounts.csv`) or --dir DIR"
+        )
+    entity, *files = args
+    return imports.ordered([(entity, Path(f)) for f in files])
+
+
+def _show_import(report: imports.ImportReport, *, dry_run: bool) -> None:
+    table = Table("entity", "file", "read", "inserted", "updated", "unchanged", "rejected")
+    for f in report.files:
+        table.add_row(
+            f.entity,
+            Path(f.file).name,
+            *(f"{n:,}" for n in (f.rows_read, f.inserted, f.updated, f.unchanged, f.rejected)),
+        )
+    out.print(table)
+    for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
+        err.print(str(problem), highlight=False, markup=False)
+    if len(report.problems) > MAX_SHOWN_PROBLEMS:
+        err.print(f"… and {len(report.problems) - MAX_SHOWN_PROBLEMS:,} more (use --json for all)")
+    if report.problems and not report.committed:
+        err.print(
+            f"{len(report.problems):,} problem(s): nothing was written. "
+            "Fix them, or use --skip-bad."
+        )
+    elif dry_run:
+        out.print("dry run: the files are valid; nothing was written")
+    for path in report.reject_files:
+        out.print(f"rejected rows written to {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the data hub commands to `app`."""
+    app.command("import")(import_)
+    app.command("quality")(quality_)
+
+
+def quality_(
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Where to save the report as JSON.")
+    ] = Path("quality.json"),
+    as_json: JsonOption = False,
+) -> None:
+    """Measure data quality: completeness, reachability, invalid data, duplicates, orphans."""
+    from carecycle.cli import runtime
+    from carecycle.cli.output import to_json
+    from carecycle.services.quality import measure_quality
+
+    with runtime() as rt, steps() as progress:
+        progress.say("measuring data quality")
+        report = measure_quality(
+            rt.store,
+            similarity=rt.settings.name_similarity,
+            default_region=rt.settings.default_region,
+            now=datetime.now(),
+        )
+    out_file.write_text(to_json(report) + "\n", encoding="utf-8")
+    if as_json:
+        print_json(report)
+        return
+    _show_quality(report)
+    out.print(f"saved to {out_file}")
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def _show_quality(report: object) -> None:
+    from carecycle.services.quality import QualityReport
+
+    assert isinstance(report, QualityReport)
+    c = report.completeness
+    table = Table("contact completeness", "contacts", "share", title=f"{c.contacts:,} contacts")
+    for level, share in c.levels.items():
+        table.add_row(level.replace("_", " + "), f"{share.count:,}", _pct(share.share))
+    table.add_row("average points (5/3/3/0)", f"{c.average_points:.2f}", "")
+    out.print(table)
+    reach = Table(
+        "channel", "with address", "reachable (consent)", title=f"{report.accounts:,} accounts"
+    )
+    for r in report.reachability:
+        reach.add_row(r.channel, _pct(r.with_address.share), _pct(r.reachable.share))
+    out.print(reach)
+    issues = Table("issue", "count")
+    v = report.validity
+    issues.add_row("invalid emails", f"{v.invalid_emails:,}")
+    issues.add_row("emails with a suspected domain typo", f"{v.suspected_email_typos:,}")
+    issues.add_row("invalid phones", f"{v.invalid_phones:,}")
+    for entity, d in report.duplicates.items():
+        issues.add_row(f"duplicate {entity} found / merged", f"{d.found:,} / {d.merged:,}")
+    issues.add_row("orphan rows", f"{report.orphan_rows:,}")
+    out.print(issues)

@@ -1,0 +1,89 @@
+"""How commands talk to people: JSON on stdout, tables and progress on the terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def to_json(value: Any) -> str:
+    """Return `value` (dataclasses, dicts, dates, decimals…) as indented JSON."""
+    return json.dumps(_plain(value), ensure_ascii=False, indent=2, default=str)
+
+
+def print_json(value: Any) -> None:
+    """Print `value` as JSON on stdout, nothing else."""
+    print(to_json(value))
+
+
+class Steps:
+    """A progress display on stderr: a spinner with the current step, or a bar."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def say(self, message: str) -> None:
+        """Show `message` as the current step."""
+        task = self._task("status", message)
+        self._progress.update(task, description=message)
+
+    def advance(self, step: str, done: int, total: int) -> None:
+        """Show `done` of `total` for `step`."""
+        task = self._task(step, step, total=total)
+        self._progress.update(task, completed=done, total=total)
+
+    def _task(self, key: str, description: str, total: int | None = None) -> TaskID:
+        if key not in self._tasks:
+            self._tasks[key] = self._progress.add_task(description, total=total)
+        return self._tasks[key]
+
+
+@contextmanager
+def steps() -> Iterator[Steps]:
+    """Yield a transient progress display on stderr."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        yield Steps(progress)

@@ -1,0 +1,103 @@
+"""`carecycle synth` and `carecycle demo`: the synthetic business and the main job."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.table import Table
+
+from carecycle.cli.output import out, print_json, steps
+from carecycle.errors import InputError
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def synth(
+    accounts: Annotated[int, typer.Option(min=1, help="How many customer accounts.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the entity files to.")
+    ] = Path("world"),
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Last day of history, YYYY-MM-DD (default: today)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    as_json: JsonOption = False,
+) -> None:
+    """Write a synthetic SMB software-licensing business as importable files."""
+    from carecycle.synth import generate_world, write_world
+
+    if fmt not in ("csv", "parquet"):
+        raise InputError(f"--format {fmt!r}: use csv or parquet")
+    chosen: Literal["csv", "parquet"] = "csv" if fmt == "csv" else "parquet"
+    started = time.perf_counter()
+    with steps() as progress:
+        world = generate_world(
+            accounts=accounts, seed=seed, as_of=_as_of(as_of), progress=progress.advance
+        )
+        files = write_world(world, out_dir, fmt=chosen, progress=progress.advance)
+    result = {
+        "as_of": world.as_of,
+        "seed": seed,
+        "out": out_dir,
+        "seconds": round(time.perf_counter() - started, 2),
+        "rows": {name: world.tables[name].num_rows for name in files},
+        "files": files,
+    }
+    if as_json:
+        print_json(result)
+        return
+    table = Table("entity", "rows", "file", title=f"synthetic business as of {world.as_of}")
+    for name, path in files.items():
+        table.add_row(name, f"{world.tables[name].num_rows:,}", str(path))
+    out.print(table)
+    out.print(f"written in {result['seconds']} s")
+
+
+def demo(
+    accounts: Annotated[int, typer.Option(min=1, help="How many customer accounts.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the synthetic files.")] = Path(
+        "demo-world"
+    ),
+) -> None:
+    """Build a synthetic business, import it into the store, clean it and show its quality."""
+    from carecycle.cli import data, dedupe
+
+    out.rule("1. a synthetic business")
+    synth(accounts=accounts, seed=seed, out_dir=out_dir, as_of=None, fmt="csv", as_json=False)
+    out.rule("2. import into the store")
+    data.import_(
+        args=None,
+        directory=out_dir,
+        skip_bad=False,
+        dry_run=False,
+        encoding="auto",
+        delimiter=None,
+        as_json=False,
+    )
+    out.rule("3. find and merge duplicates")
+    dedupe.run(dry_run=False, as_json=False)
+    out.rule("4. data quality")
+    data.quality_(out_file=Path("quality.json"), as_json=False)
+    out.print(f"demo finished {datetime.now():%H:%M}; the store is ready for `carecycle` commands")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the synth and demo commands to `app`."""
+    app.command("synth")(synth)
+    app.command("demo")(demo)

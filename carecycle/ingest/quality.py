@@ -1,0 +1,165 @@
+"""Data-quality KPIs of the customer base, as Ibis questions over the store.
+
+Completeness follows the seed's Scoring and Rewarding Plan ("contact info tracking"): a
+contact with name + phone + email scores 5, name + phone 3, name + email 3, a name alone
+0. An email or phone counts only when it is usable: present and carrying no cleansing
+issue (an invalid address, or a domain that looks like a typo, is not yet usable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+from ibis import _
+
+from carecycle.ingest.contracts import CONTRACTS
+
+COMPLETENESS_POINTS = {"name_phone_email": 5, "name_phone": 3, "name_email": 3, "name_only": 0}
+CHANNEL_CONSENT = {"edm": "consent_email", "tsr_call": "consent_phone", "dm": "consent_mail"}
+
+Tables = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count and its share of a whole."""
+
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How complete contacts are, by the seed's levels."""
+
+    contacts: int
+    levels: dict[str, Share]
+    average_points: float
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """Accounts reachable on one channel: a usable address and explicit consent."""
+
+    channel: str
+    with_address: Share
+    reachable: Share
+
+
+@dataclass(frozen=True)
+class Validity:
+    """Emails and phones the cleansing flagged."""
+
+    invalid_emails: int
+    suspected_email_typos: int
+    invalid_phones: int
+
+
+def _share(count: int, whole: int) -> Share:
+    return Share(count, round(count / whole, 4) if whole else 0.0)
+
+
+def _live(table: Any) -> Any:
+    return table.filter(table.merged_into.isnull())
+
+
+def usable_email(contacts: Any) -> Any:
+    """Return the expression 'this contact has a usable email'."""
+    return contacts.email.notnull() & contacts.email_issue.isnull()
+
+
+def usable_phone(contacts: Any) -> Any:
+    """Return the expression 'this contact has a usable phone'."""
+    return contacts.phone.notnull() & contacts.phone_issue.isnull()
+
+
+def completeness_level(contacts: Any) -> Any:
+    """Return each contact's completeness level as an expression."""
+    email, phone = usable_email(contacts), usable_phone(contacts)
+    return ibis.cases(
+        (email & phone, "name_phone_email"),
+        (phone, "name_phone"),
+        (email, "name_email"),
+        else_="name_only",
+    )
+
+
+def measure_completeness(tables: Tables) -> Completeness:
+    """Return the count and share of live contacts at each completeness level."""
+    contacts = _live(tables["contacts"])
+    counts = contacts.group_by(level=completeness_level(contacts)).aggregate(n=_.count()).execute()
+    found = dict(zip(counts["level"], counts["n"], strict=True))
+    total = int(sum(found.values()))
+    levels = {lvl: _share(int(found.get(lvl, 0)), total) for lvl in COMPLETENESS_POINTS}
+    points = sum(COMPLETENESS_POINTS[lvl] * s.count for lvl, s in levels.items())
+    return Completeness(total, levels, round(points / total, 3) if total else 0.0)
+
+
+def measure_reachability(tables: Tables) -> list[Reachability]:
+    """Return, per channel, the share of live accounts with an address and with consent."""
+    accounts = _live(tables["accounts"])
+    contacts = _live(tables["contacts"])
+    postal = accounts.address.notnull() & accounts.postcode.notnull() & accounts.city.notnull()
+    mailable = accounts.filter(postal).select("account_id")
+    addressable = {
+        "edm": usable_email(contacts),
+        "tsr_call": usable_phone(contacts),
+        "dm": contacts.account_id.isin(mailable.account_id),
+    }
+    open_to = ~contacts.do_not_contact
+    per_account = contacts.group_by("account_id").aggregate(
+        **{f"{ch}_address": addressable[ch].any() for ch in CHANNEL_CONSENT},
+        **{
+            f"{ch}_ok": (addressable[ch] & open_to & contacts[col].fill_null(False)).any()
+            for ch, col in CHANNEL_CONSENT.items()
+        },
+    )
+    joined = accounts.select("account_id").left_join(per_account, "account_id")
+    sums = joined.aggregate(
+        total=_.count(),
+        **{
+            f"{ch}_{k}": joined[f"{ch}_{k}"].fill_null(False).sum()
+            for ch in CHANNEL_CONSENT
+            for k in ("address", "ok")
+        },
+    ).execute()
+    row = sums.iloc[0]
+    total = int(row["total"])
+    return [
+        Reachability(
+            ch, _share(int(row[f"{ch}_address"]), total), _share(int(row[f"{ch}_ok"]), total)
+        )
+        for ch in CHANNEL_CONSENT
+    ]
+
+
+def measure_validity(tables: Tables) -> Validity:
+    """Return how many live contacts carry an invalid or suspect email, or an invalid phone."""
+    c = _live(tables["contacts"])
+    counts = c.aggregate(
+        invalid=(c.email_issue.notnull() & ~c.email_issue.startswith("domain")).sum(),
+        typo=c.email_issue.startswith("domain").fill_null(False).sum(),
+        phones=c.phone_issue.notnull().sum(),
+    ).execute()
+    row = counts.iloc[0]
+    return Validity(int(row["invalid"] or 0), int(row["typo"] or 0), int(row["phones"] or 0))
+
+
+def count_orphans(tables: Tables) -> dict[str, int]:
+    """Return, per reference column, how many rows name a row that does not exist."""
+    found = {}
+    for contract in CONTRACTS.values():
+        for column in contract.columns:
+            if not column.ref:
+                continue
+            rows = tables[contract.entity]
+            target = tables[column.ref]
+            target = target.view() if column.ref == contract.entity else target
+            key = CONTRACTS[column.ref].key[0]
+            named = rows.filter(rows[column.name].notnull())
+            orphans = named.anti_join(target, named[column.name] == target[key])
+            found[f"{contract.entity}.{column.name}"] = int(orphans.count().execute())
+    return found

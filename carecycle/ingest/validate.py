@@ -1,0 +1,255 @@
+"""Typing and checking an import file against its entity's contract, set-based.
+
+One query over the whole file (in an in-memory DuckDB, whatever the store) turns each text
+column into its type and gives, beside it, the reason a value was refused. Rows with any
+reason are rejected with their file, line and column; the rest come out typed and cleansed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carecycle.errors import InputError
+from carecycle.ingest import cleansing
+from carecycle.ingest.contracts import Column, Contract
+from carecycle.ingest.readers import Problem, RawFile
+
+ROW = "__row"
+WHY = "__why"
+BAD = "__bad"
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "是")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "否")
+NAME_COLUMNS = frozenset({"name", "referred_company"})
+SHOWN_VALUE = 60
+
+
+@dataclass
+class Checked:
+    """A file's accepted rows, typed and cleansed, and every problem found in it."""
+
+    entity: str
+    raw: RawFile
+    table: pa.Table
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        """Return how many data rows the file holds, well-formed or not."""
+        ragged = sum(1 for p in self.raw.problems if p.reason.startswith("has "))
+        return int(self.raw.table.num_rows) + ragged
+
+    @property
+    def rejected_lines(self) -> set[int]:
+        """Return the lines (or Parquet rows) with at least one problem."""
+        return {p.line for p in self.problems}
+
+    def reject(self, mask: pa.Array, problems: list[Problem]) -> None:
+        """Drop the accepted rows where `mask` is true, recording why."""
+        self.problems.extend(problems)
+        self.table = self.table.filter(pc.invert(mask))
+
+
+def check_file(raw: RawFile, contract: Contract, *, default_region: str) -> Checked:
+    """Type every column of `raw` by `contract`; return accepted rows and problems."""
+    present = _check_header(raw, contract)
+    typed = _type_columns(raw, contract, present)
+    checked = Checked(contract.entity, raw, typed, list(raw.problems))
+    _reject_reader_problems(checked)
+    _reject_bad_values(checked, contract, present)
+    _reject_duplicate_keys(checked, contract)
+    _cleanse(checked, contract, present, default_region)
+    return checked
+
+
+def _check_header(raw: RawFile, contract: Contract) -> list[Column]:
+    names = raw.table.column_names
+    errors = []
+    for name in names:
+        if name not in contract.names:
+            close = difflib.get_close_matches(name, contract.names, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            errors.append(f"unknown column {name!r}{hint}")
+    missing = [c for c in contract.required if c not in names]
+    if missing:
+        errors.append("missing required column(s): " + ", ".join(missing))
+    if errors:
+        where = f"{raw.path}:1" if not raw.is_parquet else str(raw.path)
+        raise InputError(f"{where}: {'; '.join(errors)} — see docs/import.md#{contract.entity}")
+    return [c for c in contract.columns if c.name in names]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _value_sql(column: Column) -> tuple[str, str]:
+    """Return SQL for the typed value and for the reason it is refused (NULL if fine)."""
+    v = f"NULLIF(TRIM({_quote(column.name)}), '')"
+    kind = column.kind
+    if kind == "int":
+        value = f"TRY_CAST({v} AS BIGINT)"
+        bad = f"NOT regexp_full_match({v}, '[+-]?[0-9]{{1,18}}')"
+        reason = "not a whole number"
+    elif kind == "decimal":
+        value = f"TRY_CAST({v} AS DECIMAL(18,2))"
+        bad = f"NOT regexp_full_match({v}, '[+-]?[0-9]{{1,16}}([.][0-9]{{1,2}})?')"
+        reason = "not a decimal number with '.' and at most 2 decimals"
+    elif kind == "date":
+        value = f"TRY_STRPTIME({v}, ['%Y-%m-%d', '%Y/%m/%d'])::DATE"
+        bad = f"{value} IS NULL"
+        reason = "not a date (expected YYYY-MM-DD)"
+    elif kind == "datetime":
+        value = f"TRY_CAST(replace({v}, '/', '-') AS TIMESTAMP)"
+        bad = f"{value} IS NULL"
+        reason = "not a date and time (expected YYYY-MM-DD HH:MM:SS)"
+    elif kind == "bool":
+        value = (
+            f"CASE WHEN lower({v}) IN {TRUE_WORDS} THEN TRUE "
+            f"WHEN lower({v}) IN {FALSE_WORDS} THEN FALSE END"
+        )
+        bad = f"{value} IS NULL"
+        reason = "not true or false (use true/false, yes/no, 1/0)"
+    elif kind == "enum":
+        value = f"lower({v})"
+        bad = f"lower({v}) NOT IN ({', '.join(repr(x) for x in column.values)})"
+        reason = "must be one of " + ", ".join(column.values)
+    else:
+        value = v
+        bad = f"length({v}) > {column.max_length}" if column.max_length else "FALSE"
+        reason = f"longer than {column.max_length} characters"
+    checks = [f"WHEN {v} IS NOT NULL AND ({bad}) THEN '{_sql_text(reason)}'"]
+    if column.required:
+        checks.insert(0, f"WHEN {v} IS NULL THEN 'required value is missing'")
+    if column.minimum is not None:
+        checks.append(f"WHEN {value} < {column.minimum} THEN 'must be at least {column.minimum}'")
+    return value, "CASE " + " ".join(checks) + " END"
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _type_columns(raw: RawFile, contract: Contract, present: list[Column]) -> pa.Table:
+    source = raw.table.append_column(ROW, pa.array(range(raw.table.num_rows), pa.int64()))
+    selects = [ROW]
+    reasons = []
+    for column in present:
+        value, reason = _value_sql(column)
+        selects.append(f"{value} AS {_quote(column.name)}")
+        selects.append(f"{reason} AS {_quote(column.name + WHY)}")
+        reasons.append(_quote(column.name + WHY))
+    bad = f"coalesce({', '.join(reasons)}) IS NOT NULL" if reasons else "FALSE"
+    with duckdb.connect() as con:
+        con.register("source", source)
+        typed = con.sql(f"SELECT {', '.join(selects)} FROM source").to_arrow_table()
+        return typed.append_column(BAD, con.sql(f"SELECT {bad} FROM typed").to_arrow_table()[0])
+
+
+def _reject_reader_problems(checked: Checked) -> None:
+    if not checked.raw.problems:
+        return
+    bad = pa.array(sorted({p.line for p in checked.raw.problems}), pa.int64())
+    lines = pa.array(checked.raw.lines_of(checked.table[ROW].to_pylist()), pa.int64())
+    checked.reject(pc.is_in(lines, value_set=bad), [])
+
+
+def _reject_bad_values(checked: Checked, contract: Contract, present: list[Column]) -> None:
+    table = checked.table
+    if not pc.any(table[BAD]).as_py():
+        return
+    bad = table.filter(table[BAD])
+    found: list[tuple[int, str, str, str | None]] = []
+    for column in present:
+        refused = bad.filter(pc.is_valid(bad[column.name + WHY]))
+        rows = refused[ROW].to_pylist()
+        raw_values = checked.raw.table[column.name].take(pa.array(rows, pa.int64())).to_pylist()
+        reasons = refused[column.name + WHY].to_pylist()
+        found.extend(
+            (r, column.name, why, value)
+            for r, why, value in zip(rows, reasons, raw_values, strict=True)
+        )
+    found.sort()
+    checked.reject(table[BAD], _problems(checked.raw, found))
+
+
+def _problems(raw: RawFile, found: list[tuple[int, str, str, str | None]]) -> list[Problem]:
+    lines = raw.lines_of([row for row, *_ in found])
+    return [
+        Problem(str(raw.path), line, column, reason, _shown(value))
+        for line, (_, column, reason, value) in zip(lines, found, strict=True)
+    ]
+
+
+def _shown(value: str | None) -> str | None:
+    if value is None or len(value) <= SHOWN_VALUE:
+        return value
+    return value[:SHOWN_VALUE] + "…"
+
+
+def _reject_duplicate_keys(checked: Checked, contract: Contract) -> None:
+    table = checked.table
+    if table.num_rows == 0:
+        return
+    keys = ", ".join(_quote(k) for k in contract.key)
+    with duckdb.connect() as con:
+        con.register("t", table.select([ROW, *contract.key]))
+        if not con.execute(
+            f"SELECT 1 FROM t GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
+        ).fetchall():
+            return
+        repeats = con.sql(
+            f"SELECT {ROW}, first_row FROM (SELECT {ROW}, min({ROW}) OVER (PARTITION BY {keys})"
+            f" AS first_row FROM t) WHERE {ROW} <> first_row ORDER BY {ROW}"
+        ).fetchall()
+    if not repeats:
+        return
+    rows = [r for r, _ in repeats]
+    firsts = checked.raw.lines_of([f for _, f in repeats])
+    lines = checked.raw.lines_of(rows)
+    label = ", ".join(contract.key)
+    problems = [
+        Problem(str(checked.raw.path), line, label, f"duplicate key, first seen on line {first}")
+        for line, first in zip(lines, firsts, strict=True)
+    ]
+    mask = pc.is_in(table[ROW], value_set=pa.array(rows, pa.int64()))
+    checked.reject(mask, problems)
+
+
+def _cleanse(checked: Checked, contract: Contract, present: list[Column], region: str) -> None:
+    table = checked.table
+    for column in present:
+        if column.kind not in ("email", "phone") and column.name not in NAME_COLUMNS:
+            continue
+        values = table[column.name].combine_chunks()
+        if column.kind == "email":
+            result = cleansing.normalise_emails(values)
+            table = _put(table, column.name, result.values)
+            table = _put_issue(table, contract, "email_issue", result.issues)
+        elif column.kind == "phone":
+            result = cleansing.normalise_phones(values, default_region=region)
+            table = _put(table, column.name, result.values)
+            table = _put_issue(table, contract, "phone_issue", result.issues)
+        elif column.name in NAME_COLUMNS:
+            table = _put(table, column.name, cleansing.normalise_names(values))
+    checked.table = table
+
+
+def _put(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
+    return table.set_column(table.column_names.index(name), name, values)
+
+
+def _put_issue(table: pa.Table, contract: Contract, name: str, issues: pa.Array) -> pa.Table:
+    if name not in contract.table.c:
+        return table
+    return table.append_column(name, issues.cast(pa.string()))
+
+
+def store_columns(checked: Checked) -> pa.Table:
+    """Return the accepted rows with only the columns the store keeps."""
+    keep = [n for n in checked.table.column_names if not n.startswith("__") and "__" not in n]
+    return checked.table.select(keep)

@@ -1,0 +1,243 @@
+"""Use case: import files into the store, all-or-nothing, idempotent on source keys."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from carecycle.errors import InputError
+from carecycle.ingest.contracts import CONTRACTS, import_order
+from carecycle.ingest.readers import Problem, read_file
+from carecycle.ingest.references import check_references
+from carecycle.ingest.validate import Checked, check_file, store_columns
+from carecycle.store import schema
+from carecycle.store.db import Store
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What importing one file did."""
+
+    entity: str
+    file: str
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of one import batch."""
+
+    batch_id: str
+    committed: bool
+    files: tuple[FileResult, ...]
+    problems: tuple[Problem, ...]
+    reject_files: tuple[str, ...]
+
+
+def files_in(directory: Path) -> list[tuple[str, Path]]:
+    """Return (entity, file) for every import file in `directory`, in import order."""
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such directory")
+    found: list[tuple[str, Path]] = []
+    unknown = []
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() not in SUFFIXES or ".rejects" in path.name:
+            continue
+        entity = entity_of(path)
+        if entity is None:
+            unknown.append(path.name)
+        else:
+            found.append((entity, path))
+    if unknown:
+        raise InputError(
+            f"{directory}: cannot tell the entity of {', '.join(unknown)}; name files after "
+            f"an entity ({', '.join(CONTRACTS)}), optionally with a _suffix"
+        )
+    if not found:
+        raise InputError(f"{directory}: no .csv or .parquet files to import")
+    return ordered(found)
+
+
+def entity_of(path: Path) -> str | None:
+    """Return the entity a file name stands for: `orders.csv`, `orders_2024.csv` → orders."""
+    stem = path.name.split(".")[0].lower()
+    matches = [e for e in CONTRACTS if stem == e or stem.startswith((e + "_", e + "-"))]
+    return max(matches, key=len) if matches else None
+
+
+def ordered(items: Sequence[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """Return `items` sorted so that every entity comes after those it refers to."""
+    rank = {e: i for i, e in enumerate(import_order())}
+    for entity, _ in items:
+        if entity not in rank:
+            raise InputError(f"unknown entity {entity!r}; expected one of {', '.join(rank)}")
+    return sorted(items, key=lambda item: rank[item[0]])
+
+
+def import_files(
+    store: Store,
+    items: Sequence[tuple[str, Path]],
+    *,
+    default_region: str,
+    now: datetime,
+    skip_bad: bool = False,
+    dry_run: bool = False,
+    encoding: str = "auto",
+    delimiter: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every file, then write all of them in one transaction (or nothing)."""
+    say = progress or (lambda _: None)
+    batch = _check_batch(store, ordered(items), default_region, encoding, delimiter, say)
+    problems = tuple(p for checked in batch for p in sorted(checked.problems, key=_where))
+    batch_id = uuid.uuid4().hex
+    if problems and not skip_bad:
+        return ImportReport(batch_id, False, _dry(batch), problems, ())
+    if dry_run:
+        return ImportReport(batch_id, False, _dry(batch), problems, ())
+    results = _write_batch(store, batch, batch_id, now, say)
+    rejects = tuple(str(_write_rejects(c)) for c in batch if c.problems)
+    return ImportReport(batch_id, True, results, problems, rejects)
+
+
+def _where(problem: Problem) -> tuple[int, str]:
+    return problem.line, problem.column
+
+
+def _check_batch(
+    store: Store,
+    items: Sequence[tuple[str, Path]],
+    region: str,
+    encoding: str,
+    delimiter: str | None,
+    say: Progress,
+) -> list[Checked]:
+    batch = []
+    for entity, path in items:
+        say(f"reading {path.name}")
+        raw = read_file(path, encoding=encoding, delimiter=delimiter)
+        say(f"checking {path.name}")
+        batch.append(check_file(raw, CONTRACTS[entity], default_region=region))
+    say("checking references")
+    check_references(batch, _known_ids(store))
+    return batch
+
+
+def _known_ids(store: Store) -> Callable[[str], pa.Array]:
+    cache: dict[str, pa.Array] = {}
+
+    def known(entity: str) -> pa.Array:
+        if entity not in cache:
+            key = CONTRACTS[entity].key[0]
+            table = store.ibis().table(entity).select(key).to_pyarrow()
+            cache[entity] = table[key].combine_chunks().cast(pa.string())
+        return cache[entity]
+
+    return known
+
+
+def _dry(batch: Sequence[Checked]) -> tuple[FileResult, ...]:
+    return tuple(
+        FileResult(c.entity, str(c.raw.path), c.rows_read, 0, 0, 0, len(c.rejected_lines))
+        for c in batch
+    )
+
+
+def _write_batch(
+    store: Store, batch: Sequence[Checked], batch_id: str, now: datetime, say: Progress
+) -> tuple[FileResult, ...]:
+    results = []
+    with store.begin() as conn:
+        for checked in batch:
+            say(f"writing {checked.raw.path.name}")
+            inserted, updated, unchanged = _upsert(store, conn, checked)
+            result = FileResult(
+                checked.entity,
+                str(checked.raw.path),
+                checked.rows_read,
+                inserted,
+                updated,
+                unchanged,
+                len(checked.rejected_lines),
+            )
+            conn.execute(schema.import_log.insert(), [_log_row(result, checked, batch_id, now)])
+            results.append(result)
+    return tuple(results)
+
+
+def _upsert(store: Store, conn: sa.Connection, checked: Checked) -> tuple[int, int, int]:
+    """Insert new keys, update changed rows; return (inserted, updated, unchanged)."""
+    data = store_columns(checked)
+    contract = CONTRACTS[checked.entity]
+    target = contract.table
+    staged = store.stage(conn, f"stage_{checked.entity}", data)
+    same_key = sa.and_(*(target.c[k] == staged.c[k] for k in contract.key))
+    values = [n for n in data.column_names if n not in contract.key]
+    changed = sa.or_(sa.false(), *(target.c[n].is_distinct_from(staged.c[n]) for n in values))
+    new_rows = sa.select(*staged.c).where(~sa.exists().where(same_key))
+    inserted = _count(conn, new_rows)
+    updated = _count(conn, sa.select(staged.c[contract.key[0]]).where(same_key, changed))
+    if updated:
+        conn.execute(
+            sa.update(target).values({n: staged.c[n] for n in values}).where(same_key, changed)
+        )
+    if inserted:
+        conn.execute(sa.insert(target).from_select(data.column_names, new_rows))
+    store.unstage(conn, staged)
+    return inserted, updated, data.num_rows - inserted - updated
+
+
+def _count(conn: sa.Connection, query: sa.Select[tuple[object, ...]]) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+
+
+def _log_row(
+    result: FileResult, checked: Checked, batch_id: str, now: datetime
+) -> dict[str, object]:
+    return {
+        "import_id": uuid.uuid4().hex,
+        "batch_id": batch_id,
+        "entity": result.entity,
+        "file": result.file,
+        "sha256": checked.raw.sha256,
+        "rows_read": result.rows_read,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "rejected": result.rejected,
+        "started_at": now,
+        "finished_at": now,
+    }
+
+
+def _write_rejects(checked: Checked) -> Path:
+    """Write FILE.rejects.csv beside the input: each rejected row as read, with why."""
+    raw = checked.raw
+    path = raw.path.with_name(raw.path.stem + ".rejects.csv")
+    reasons: dict[int, list[str]] = {}
+    for p in sorted(checked.problems, key=_where):
+        reasons.setdefault(p.line, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+    rows = dict(zip(raw.lines_of(range(raw.table.num_rows)), raw.table.to_pylist(), strict=True))
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", "reasons", *raw.table.column_names])
+        for line, why in sorted(reasons.items()):
+            values = rows.get(line, {})
+            writer.writerow(
+                [line, "; ".join(why), *(values.get(n) for n in raw.table.column_names)]
+            )
+    return path

@@ -1,0 +1,71 @@
+"""Use case: measure the data quality of the customer base and save it as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from carecycle.ingest import dedupe, quality
+from carecycle.store.db import Store
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """Duplicates of one entity: still to merge, and merged (not undone)."""
+
+    found: int
+    merged: int
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The data-quality KPIs the seed asks to improve."""
+
+    measured_at: datetime
+    store: str
+    accounts: int
+    completeness: quality.Completeness
+    reachability: list[quality.Reachability]
+    validity: quality.Validity
+    duplicates: dict[str, Duplicates]
+    orphans: dict[str, int]
+
+    @property
+    def orphan_rows(self) -> int:
+        """Return the total number of rows that name a missing row."""
+        return sum(self.orphans.values())
+
+
+def measure_quality(
+    store: Store, *, similarity: float, default_region: str, now: datetime
+) -> QualityReport:
+    """Return the data-quality KPIs of the store as it is now."""
+    con = store.ibis()
+    tables: dict[str, Any] = {name: con.table(name) for name in con.list_tables()}
+    live_accounts = tables["accounts"].filter(tables["accounts"].merged_into.isnull())
+    return QualityReport(
+        measured_at=now,
+        store=store.dialect,
+        accounts=int(live_accounts.count().execute()),
+        completeness=quality.measure_completeness(tables),
+        reachability=quality.measure_reachability(tables),
+        validity=quality.measure_validity(tables),
+        duplicates=_duplicates(store, tables, similarity, default_region),
+        orphans=quality.count_orphans(tables),
+    )
+
+
+def _duplicates(
+    store: Store, tables: dict[str, Any], similarity: float, region: str
+) -> dict[str, Duplicates]:
+    log = tables["merge_log"]
+    merged = (
+        log.filter(log.undone_at.isnull()).group_by("entity").aggregate(n=log.count()).execute()
+    )
+    merged_by = dict(zip(merged["entity"], merged["n"], strict=True))
+    found = dedupe.count_duplicates(store, similarity=similarity, default_region=region)
+    return {
+        e: Duplicates(int(found.get(e, 0)), int(merged_by.get(e, 0)))
+        for e in ("accounts", "contacts")
+    }
