@@ -8,6 +8,7 @@ reason are rejected with their file, line and column; the rest come out typed an
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -54,15 +55,29 @@ class Checked:
         self.table = self.table.filter(pc.invert(mask))
 
 
-def check_file(raw: RawFile, contract: Contract, *, default_region: str) -> Checked:
-    """Type every column of `raw` by `contract`; return accepted rows and problems."""
+PhoneRegions = Callable[[pa.Table], pa.Array | None]
+
+
+def check_file(
+    raw: RawFile,
+    contract: Contract,
+    *,
+    default_region: str,
+    phone_regions: PhoneRegions | None = None,
+) -> Checked:
+    """Type every column of `raw` by `contract`; return accepted rows and problems.
+
+    `phone_regions` gives each accepted row the region its phone number is read in
+    (null for the default), e.g. the country of a contact's account.
+    """
     present = _check_header(raw, contract)
     typed = _type_columns(raw, contract, present)
     checked = Checked(contract.entity, raw, typed, list(raw.problems))
     _reject_reader_problems(checked)
     _reject_bad_values(checked, contract, present)
     _reject_duplicate_keys(checked, contract)
-    _cleanse(checked, contract, present, default_region)
+    regions = phone_regions(checked.table) if phone_regions else None
+    _cleanse(checked, contract, present, default_region, regions)
     return checked
 
 
@@ -220,7 +235,13 @@ def _reject_duplicate_keys(checked: Checked, contract: Contract) -> None:
     checked.reject(mask, problems)
 
 
-def _cleanse(checked: Checked, contract: Contract, present: list[Column], region: str) -> None:
+def _cleanse(
+    checked: Checked,
+    contract: Contract,
+    present: list[Column],
+    region: str,
+    regions: pa.Array | None,
+) -> None:
     table = checked.table
     for column in present:
         if column.kind not in ("email", "phone") and column.name not in NAME_COLUMNS:
@@ -231,7 +252,7 @@ def _cleanse(checked: Checked, contract: Contract, present: list[Column], region
             table = _put(table, column.name, result.values)
             table = _put_issue(table, contract, "email_issue", result.issues)
         elif column.kind == "phone":
-            result = cleansing.normalise_phones(values, default_region=region)
+            result = cleansing.normalise_phones(values, default_region=region, regions=regions)
             table = _put(table, column.name, result.values)
             table = _put_issue(table, contract, "phone_issue", result.issues)
         elif column.name in NAME_COLUMNS:

@@ -10,13 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from carecycle.errors import InputError
 from carecycle.ingest.contracts import CONTRACTS, import_order
 from carecycle.ingest.readers import Problem, read_file
 from carecycle.ingest.references import check_references
-from carecycle.ingest.validate import Checked, check_file, store_columns
+from carecycle.ingest.validate import Checked, PhoneRegions, check_file, store_columns
 from carecycle.store import schema
 from carecycle.store.db import Store
 
@@ -126,15 +127,38 @@ def _check_batch(
     delimiter: str | None,
     say: Progress,
 ) -> list[Checked]:
-    batch = []
+    batch: list[Checked] = []
     for entity, path in items:
         say(f"reading {path.name}")
         raw = read_file(path, encoding=encoding, delimiter=delimiter)
         say(f"checking {path.name}")
-        batch.append(check_file(raw, CONTRACTS[entity], default_region=region))
+        regions = _account_countries(store, batch) if entity == "contacts" else None
+        batch.append(
+            check_file(raw, CONTRACTS[entity], default_region=region, phone_regions=regions)
+        )
     say("checking references")
     check_references(batch, _known_ids(store))
     return batch
+
+
+def _account_countries(store: Store, batch: Sequence[Checked]) -> PhoneRegions:
+    """Return a lookup of each row's account country, this batch's accounts first."""
+
+    def regions(table: pa.Table) -> pa.Array | None:
+        if "account_id" not in table.column_names:
+            return None
+        known = [
+            c.table for c in batch if c.entity == "accounts" and "country" in c.table.column_names
+        ]
+        stored = store.ibis().table("accounts").select("account_id", "country").to_pyarrow()
+        pairs = pa.concat_tables(
+            [t.select(["account_id", "country"]).cast(stored.schema) for t in known] + [stored]
+        )
+        ids = table["account_id"].combine_chunks()
+        where = pc.index_in(ids, value_set=pairs["account_id"].combine_chunks())
+        return pc.take(pairs["country"].combine_chunks(), where)
+
+    return regions
 
 
 def _known_ids(store: Store) -> Callable[[str], pa.Array]:

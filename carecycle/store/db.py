@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -147,7 +148,7 @@ def _connect_ibis(store: Store) -> Any:
 
     if store.is_duckdb:
         raw = store.engine.raw_connection().driver_connection
-        return ibis.duckdb.from_connection(raw)
+        return ibis.duckdb.from_connection(_DuckDBForIbis(raw))
     parsed = sa.make_url(store.url)
     return ibis.postgres.connect(
         host=parsed.host or "localhost",
@@ -156,6 +157,50 @@ def _connect_ibis(store: Store) -> Any:
         password=parsed.password,
         database=parsed.database,
     )
+
+
+class _DuckDBForIbis:
+    """The store's DuckDB connection as Ibis expects it.
+
+    Ibis still calls result methods that DuckDB 2 renamed (`fetch_arrow_table` became
+    `to_arrow_table`, `fetch_record_batch` became `to_arrow_reader`); this keeps the two
+    working together over one shared connection.
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+    def execute(self, *args: Any, **kwargs: Any) -> _ResultForIbis:
+        """Run a statement and return its result with the names Ibis uses."""
+        return _ResultForIbis(self._connection.execute(*args, **kwargs))
+
+
+# Ibis fetches from a DB-API result, which DuckDB 2 warns costs one copy; it cannot use
+# the relation API DuckDB suggests instead.
+_EXTRA_COPY = "Arrow output on a DB-API result makes an extra copy"
+
+
+class _ResultForIbis:
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
+
+    def fetch_arrow_table(self) -> pa.Table:
+        """Return the result as an Arrow table."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _EXTRA_COPY)
+            return self._result.to_arrow_table()
+
+    def fetch_record_batch(self, rows_per_batch: int = 1_000_000) -> pa.RecordBatchReader:
+        """Return the result as a stream of Arrow record batches."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _EXTRA_COPY)
+            return self._result.to_arrow_reader(rows_per_batch)
 
 
 def _sa_type(arrow_type: pa.DataType) -> sa.types.TypeEngine[Any]:

@@ -225,3 +225,30 @@ def test_import_log_records_each_committed_file(store: Store, tmp_path: Path) ->
             sa.select(schema.import_log.c.entity, schema.import_log.c.inserted)
         ).all()
     assert sorted(logged) == sorted((f.entity, f.inserted) for f in report.files)
+
+
+def test_a_contact_phone_is_read_in_its_account_country(store: Store, tmp_path: Path) -> None:
+    accounts = "account_id,name,country\nA1,Acme Pty Ltd,AU\nA2,华信,CN\n"
+    contacts = (
+        "contact_id,account_id,name,phone\n"
+        "C1,A1,Kylie Brown,(03) 9676 0148\n"
+        "C2,A2,王伟,(010) 6552 9988\n"
+    )
+    directory = world(
+        tmp_path / "w",
+        accounts=accounts,
+        contacts=contacts,
+        orders="order_id,account_id,ordered_on\n",
+        order_lines="order_line_id,order_id,product_id,quantity,amount\n",
+    )
+    assert run(store, directory).committed
+    with store.begin() as conn:
+        rows = conn.execute(
+            sa.select(
+                schema.contacts.c.contact_id, schema.contacts.c.phone, schema.contacts.c.phone_issue
+            )
+        ).all()
+    assert sorted(tuple(r) for r in rows) == [
+        ("C1", "+61396760148", None),
+        ("C2", "+861065529988", None),
+    ]

@@ -1,0 +1,5 @@
+"""`python -m carecycle` runs the command line."""
+
+from carecycle.cli import main
+
+main()

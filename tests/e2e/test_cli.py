@@ -1,0 +1,150 @@
+"""The command line as a person uses it: real processes, real stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+WORLD_ACCOUNTS = 400
+
+
+def carecycle(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CARECYCLE_DATABASE_URL": url, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "carecycle", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=600,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def test_synth_import_quality_journey(store_url: str, tmp_path: Path) -> None:
+    synth = ok(
+        carecycle(
+            "synth",
+            "--accounts",
+            str(WORLD_ACCOUNTS),
+            "--seed",
+            "7",
+            "--out",
+            "W",
+            "--as-of",
+            "2026-11-23",
+            "--json",
+            url=store_url,
+            cwd=tmp_path,
+        )
+    )
+    rows = json.loads(synth.stdout)["rows"]
+    assert rows["accounts"] >= WORLD_ACCOUNTS
+
+    imported = json.loads(
+        ok(carecycle("import", "--dir", "W", "--json", url=store_url, cwd=tmp_path)).stdout
+    )
+    assert imported["committed"]
+    assert {f["entity"]: f["inserted"] for f in imported["files"]} == rows
+
+    again = json.loads(
+        ok(carecycle("import", "--dir", "W", "--json", url=store_url, cwd=tmp_path)).stdout
+    )
+    assert all(f["inserted"] == 0 and f["updated"] == 0 for f in again["files"])
+
+    quality = json.loads(ok(carecycle("quality", "--json", url=store_url, cwd=tmp_path)).stdout)
+    assert quality["completeness"]["contacts"] == rows["contacts"]
+    assert (
+        sum(level["count"] for level in quality["completeness"]["levels"].values())
+        == rows["contacts"]
+    )
+    assert quality["duplicates"]["contacts"]["found"] > 0
+    assert all(n == 0 for n in quality["orphans"].values())
+    assert json.loads((tmp_path / "quality.json").read_text())["accounts"] == quality["accounts"]
+
+    merged = json.loads(ok(carecycle("dedupe", "--json", url=store_url, cwd=tmp_path)).stdout)
+    assert merged["clusters"]
+    after = json.loads(ok(carecycle("quality", "--json", url=store_url, cwd=tmp_path)).stdout)
+    assert after["duplicates"]["contacts"]["merged"] > 0
+    assert after["duplicates"]["contacts"]["found"] == 0
+
+
+def test_bad_file_is_one_line_per_problem_and_exit_1(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 's.duckdb'}"
+    (tmp_path / "accounts.csv").write_text("account_id,name,created_on\nA1,Acme,2024-13-01\n")
+    result = carecycle("import", "accounts", "accounts.csv", url=url, cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "accounts.csv:2: created_on: not a date (expected YYYY-MM-DD) (got '2024-13-01')"
+        in result.stderr
+    )
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "accounts", "missing.csv"), "error: missing.csv: no such file"),
+        (("import",), "error: give ENTITY FILE…"),
+        (("import", "acounts", "x.csv"), "error: unknown entity 'acounts'"),
+        (("synth", "--as-of", "tomorrow"), "error: --as-of 'tomorrow' is not a date"),
+        (("dedupe", "undo", "nope"), "error:"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = carecycle(*args, url=f"duckdb:///{tmp_path / 's.duckdb'}", cwd=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_setting_is_named(tmp_path: Path) -> None:
+    env_url = f"duckdb:///{tmp_path / 's.duckdb'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "carecycle", "db", "current"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "CARECYCLE_DATABASE_URL": env_url, "CARECYCLE_DEFAULT_REGION": "China"},
+    )
+    assert result.returncode == 1
+    assert "default_region" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_locked_store_names_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); input()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ok"
+        result = carecycle("quality", url=f"duckdb:///{path}", cwd=tmp_path)
+        assert result.returncode == 3
+        assert f"in use by process {holder.pid}" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()
