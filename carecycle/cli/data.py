@@ -124,7 +124,6 @@ def quality_(
         report = measure_quality(
             rt.store,
             similarity=rt.settings.name_similarity,
-            default_region=rt.settings.default_region,
             now=datetime.now(),
         )
     out_file.write_text(to_json(report) + "\n", encoding="utf-8")

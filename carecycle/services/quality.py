@@ -1,4 +1,4 @@
-"""Use case: measure the data quality of the customer base and save it as JSON."""
+"""Use case: measure the data quality of the customer base."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from carecycle.ingest import dedupe, quality
+from ibis import _
+
+from carecycle.ingest import quality
+from carecycle.services.dedupe import count_duplicates
+from carecycle.store import schema
 from carecycle.store.db import Store
 
 
@@ -37,35 +41,29 @@ class QualityReport:
         return sum(self.orphans.values())
 
 
-def measure_quality(
-    store: Store, *, similarity: float, default_region: str, now: datetime
-) -> QualityReport:
+def measure_quality(store: Store, *, similarity: float, now: datetime) -> QualityReport:
     """Return the data-quality KPIs of the store as it is now."""
     con = store.ibis()
-    tables: dict[str, Any] = {name: con.table(name) for name in con.list_tables()}
-    live_accounts = tables["accounts"].filter(tables["accounts"].merged_into.isnull())
+    tables: dict[str, Any] = {name: con.table(name) for name in schema.metadata.tables}
+    accounts = tables["accounts"]
     return QualityReport(
         measured_at=now,
         store=store.dialect,
-        accounts=int(live_accounts.count().execute()),
+        accounts=int(accounts.filter(accounts.merged_into.isnull()).count().execute()),
         completeness=quality.measure_completeness(tables),
         reachability=quality.measure_reachability(tables),
         validity=quality.measure_validity(tables),
-        duplicates=_duplicates(store, tables, similarity, default_region),
+        duplicates=_duplicates(store, tables, similarity),
         orphans=quality.count_orphans(tables),
     )
 
 
-def _duplicates(
-    store: Store, tables: dict[str, Any], similarity: float, region: str
-) -> dict[str, Duplicates]:
+def _duplicates(store: Store, tables: dict[str, Any], similarity: float) -> dict[str, Duplicates]:
     log = tables["merge_log"]
-    merged = (
-        log.filter(log.undone_at.isnull()).group_by("entity").aggregate(n=log.count()).execute()
-    )
+    merged = log.filter(log.undone_at.isnull()).group_by("entity").aggregate(n=_.count()).execute()
     merged_by = dict(zip(merged["entity"], merged["n"], strict=True))
-    found = dedupe.count_duplicates(store, similarity=similarity, default_region=region)
+    found = count_duplicates(store, similarity=similarity)
     return {
-        e: Duplicates(int(found.get(e, 0)), int(merged_by.get(e, 0)))
-        for e in ("accounts", "contacts")
+        entity: Duplicates(int(found.get(entity, 0)), int(merged_by.get(entity, 0)))
+        for entity in ("accounts", "contacts")
     }
