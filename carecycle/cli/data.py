@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from carecycle.cli.output import err, out, print_json, steps
+from carecycle.cli.output import err, out, print_json, steps, table
 from carecycle.errors import InputError
 from carecycle.services import imports
+from carecycle.services.quality import QualityReport, measure_quality
 
 MAX_SHOWN_PROBLEMS = 50
+LEVEL_LABELS = {
+    "name_phone_email": "name + phone + email",
+    "name_phone": "name + phone",
+    "name_email": "name + email",
+    "name_only": "name only",
+}
+CHANNEL_LABELS = {"edm": "eDM (email)", "tsr_call": "TSR call", "dm": "DM (letter)"}
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
@@ -45,6 +53,7 @@ def import_(
     from carecycle.cli import runtime
 
     items = _items(args or [], directory)
+    started = time.perf_counter()
     with runtime() as rt, steps() as progress:
         report = imports.import_files(
             rt.store,
@@ -60,7 +69,7 @@ def import_(
     if as_json:
         print_json(report)
     else:
-        _show_import(report, dry_run=dry_run)
+        _show_import(report, dry_run=dry_run, seconds=time.perf_counter() - started)
     if report.problems and not skip_bad:
         raise typer.Exit(1)
 
@@ -78,15 +87,12 @@ def _items(args: list[str], directory: Path | None) -> list[tuple[str, Path]]:
     return imports.ordered([(entity, Path(f)) for f in files])
 
 
-def _show_import(report: imports.ImportReport, *, dry_run: bool) -> None:
-    table = Table("entity", "file", "read", "inserted", "updated", "unchanged", "rejected")
+def _show_import(report: imports.ImportReport, *, dry_run: bool, seconds: float) -> None:
+    shown = table("file", "read", "inserted", "updated", "unchanged", "rejected", numeric=5)
     for f in report.files:
-        table.add_row(
-            f.entity,
-            Path(f.file).name,
-            *(f"{n:,}" for n in (f.rows_read, f.inserted, f.updated, f.unchanged, f.rejected)),
-        )
-    out.print(table)
+        figures = (f.rows_read, f.inserted, f.updated, f.unchanged, f.rejected)
+        shown.add_row(Path(f.file).name, *(f"{n:,}" for n in figures))
+    out.print(shown)
     for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
         err.print(str(problem), highlight=False, markup=False)
     if len(report.problems) > MAX_SHOWN_PROBLEMS:
@@ -97,7 +103,10 @@ def _show_import(report: imports.ImportReport, *, dry_run: bool) -> None:
             "Fix them, or use --skip-bad."
         )
     elif dry_run:
-        out.print("dry run: the files are valid; nothing was written")
+        out.print(f"dry run: checked in {seconds:.1f} s; nothing was written")
+    else:
+        rows = sum(f.rows_read for f in report.files)
+        out.print(f"imported {rows:,} rows from {len(report.files)} file(s) in {seconds:.1f} s")
     for path in report.reject_files:
         out.print(f"rejected rows written to {path}")
 
@@ -117,7 +126,6 @@ def quality_(
     """Measure data quality: completeness, reachability, invalid data, duplicates, orphans."""
     from carecycle.cli import runtime
     from carecycle.cli.output import to_json
-    from carecycle.services.quality import measure_quality
 
     with runtime() as rt, steps() as progress:
         progress.say("measuring data quality")
@@ -138,28 +146,29 @@ def _pct(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def _show_quality(report: object) -> None:
-    from carecycle.services.quality import QualityReport
-
-    assert isinstance(report, QualityReport)
+def _show_quality(report: QualityReport) -> None:
     c = report.completeness
-    table = Table("contact completeness", "contacts", "share", title=f"{c.contacts:,} contacts")
+    shown = table(
+        "contact completeness", "contacts", "share", numeric=2, title=f"{c.contacts:,} contacts"
+    )
     for level, share in c.levels.items():
-        table.add_row(level.replace("_", " + "), f"{share.count:,}", _pct(share.share))
-    table.add_row("average points (5/3/3/0)", f"{c.average_points:.2f}", "")
-    out.print(table)
-    reach = Table(
-        "channel", "with address", "reachable (consent)", title=f"{report.accounts:,} accounts"
+        shown.add_row(LEVEL_LABELS[level], f"{share.count:,}", _pct(share.share))
+    shown.add_row("average points (5/3/3/0)", f"{c.average_points:.2f}", "")
+    out.print(shown)
+    reach = table(
+        "channel", "with address", "reachable", numeric=2, title=f"{report.accounts:,} accounts"
     )
     for r in report.reachability:
-        reach.add_row(r.channel, _pct(r.with_address.share), _pct(r.reachable.share))
+        reach.add_row(
+            CHANNEL_LABELS[r.channel], _pct(r.with_address.share), _pct(r.reachable.share)
+        )
     out.print(reach)
-    issues = Table("issue", "count")
+    issues = table("issue", "count", numeric=1)
     v = report.validity
     issues.add_row("invalid emails", f"{v.invalid_emails:,}")
     issues.add_row("emails with a suspected domain typo", f"{v.suspected_email_typos:,}")
     issues.add_row("invalid phones", f"{v.invalid_phones:,}")
     for entity, d in report.duplicates.items():
-        issues.add_row(f"duplicate {entity} found / merged", f"{d.found:,} / {d.merged:,}")
+        issues.add_row(f"duplicate {entity} to merge / merged", f"{d.found:,} / {d.merged:,}")
     issues.add_row("orphan rows", f"{report.orphan_rows:,}")
     out.print(issues)

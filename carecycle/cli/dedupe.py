@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from carecycle.cli.output import out, print_json, steps
+from carecycle.cli.output import out, print_json, steps, table
+from carecycle.ingest.dedupe import Cluster
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 group = typer.Typer(help="Find and merge duplicate accounts and contacts; list and undo merges.")
-SHOWN = 20
+SHOWN = 5
 
 
 @group.callback(invoke_without_command=True)
@@ -41,21 +43,31 @@ def run(*, dry_run: bool, as_json: bool) -> None:
     if as_json:
         print_json(report)
         return
-    table = Table("entity", "survivor", "duplicates", "rule", "score")
-    for cluster in report.clusters[:SHOWN]:
-        table.add_row(
-            cluster.entity,
-            cluster.survivor_id,
-            ", ".join(cluster.duplicate_ids),
-            cluster.rule,
-            f"{cluster.score:.0f}",
+    _show_clusters(report.clusters, dry_run=dry_run)
+
+
+def _show_clusters(clusters: Sequence[Cluster], *, dry_run: bool) -> None:
+    if not clusters:
+        out.print("no duplicates found")
+        return
+    by_rule = Counter((c.entity, c.rule) for c in clusters)
+    dups = Counter[tuple[str, str]]()
+    for c in clusters:
+        dups[(c.entity, c.rule)] += len(c.duplicate_ids)
+    summary = table("entity", "rule", "clusters", "duplicates", numeric=2)
+    for (entity, rule), n in sorted(by_rule.items()):
+        summary.add_row(entity, rule, f"{n:,}", f"{dups[(entity, rule)]:,}")
+    out.print(summary)
+    shown = table("entity", "survivor", "duplicates", "rule", "score", numeric=1, title="examples")
+    for cluster in clusters[:SHOWN]:
+        ids = ", ".join(cluster.duplicate_ids)
+        shown.add_row(
+            cluster.entity, cluster.survivor_id, ids, cluster.rule, f"{cluster.score:.0f}"
         )
-    out.print(table)
-    if len(report.clusters) > SHOWN:
-        out.print(f"… and {len(report.clusters) - SHOWN:,} more clusters (use --json for all)")
+    out.print(shown)
     verb = "would merge" if dry_run else "merged"
-    merged = sum(len(c.duplicate_ids) for c in report.clusters)
-    out.print(f"{verb} {merged:,} duplicate(s) in {len(report.clusters):,} cluster(s)")
+    merged = sum(len(c.duplicate_ids) for c in clusters)
+    out.print(f"{verb} {merged:,} duplicate(s) in {len(clusters):,} cluster(s); --json lists all")
 
 
 @group.command("undo")
@@ -78,17 +90,31 @@ def undo(
 
 
 @group.command("list")
-def list_(as_json: JsonOption = False) -> None:
+def list_(
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many merges.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
     """List merges, newest first."""
     from carecycle.cli import runtime
     from carecycle.services.dedupe import list_merges
 
     with runtime() as rt:
-        merges = list_merges(rt.store)
+        merges = list_merges(rt.store, limit=limit)
     if as_json:
         print_json(merges)
         return
-    out.print(merges)
+    shown = table("merge id", "entity", "survivor", "duplicates", "rule", "merged", "undone")
+    for m in merges:
+        shown.add_row(
+            m.merge_id,
+            m.entity,
+            m.survivor_id,
+            ", ".join(m.duplicate_ids),
+            m.rule,
+            f"{m.merged_at:%Y-%m-%d %H:%M}",
+            f"{m.undone_at:%Y-%m-%d %H:%M}" if m.undone_at else "",
+        )
+    out.print(shown)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,6 +21,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -40,6 +41,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return value
+
+
+def table(*columns: str, numeric: int = 0, title: str | None = None) -> Table:
+    """Return a table whose last `numeric` columns hold right-aligned figures."""
+    made = Table(title=title, title_justify="left")
+    for i, name in enumerate(columns):
+        is_figure = i >= len(columns) - numeric
+        made.add_column(name, justify="right" if is_figure else "left", no_wrap=True)
+    return made
 
 
 def to_json(value: Any) -> str:

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.table import Table
 
-from carecycle.cli.output import out, print_json, steps
+from carecycle.cli.output import out, print_json, steps, table
 from carecycle.errors import InputError
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -61,10 +60,10 @@ def synth(
     if as_json:
         print_json(result)
         return
-    table = Table("entity", "rows", "file", title=f"synthetic business as of {world.as_of}")
+    shown = table("file", "rows", numeric=1, title=f"synthetic business as of {world.as_of}")
     for name, path in files.items():
-        table.add_row(name, f"{world.tables[name].num_rows:,}", str(path))
-    out.print(table)
+        shown.add_row(str(path), f"{world.tables[name].num_rows:,}")
+    out.print(shown)
     out.print(f"written in {result['seconds']} s")
 
 

@@ -148,3 +148,19 @@ def test_locked_store_names_the_holder(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'carecycle.duckdb'}"
+    result = ok(carecycle("demo", "--accounts", "300", url=url, cwd=tmp_path))
+    for heading in (
+        "a synthetic business",
+        "import into the store",
+        "merge duplicates",
+        "data quality",
+    ):
+        assert heading in result.stdout
+    assert "contact completeness" in result.stdout
+    assert json.loads((tmp_path / "quality.json").read_text())["accounts"] > 0
+    again = ok(carecycle("demo", "--accounts", "300", url=url, cwd=tmp_path))
+    assert "no duplicates found" in again.stdout
