@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +45,28 @@ def _fresh_postgres_url() -> Iterator[str]:
         with engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+HOLD_LOCK = "import duckdb,sys; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); input()"
+
+
+@pytest.fixture
+def held_duckdb(tmp_path: Path) -> Iterator[tuple[Path, int]]:
+    """Yield a DuckDB file and the pid of another process that holds its lock."""
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ok"
+        yield path, holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from carecycle.synth.cities import CITIES, city_weights
 from carecycle.synth.columns import Builder, by_case, digits, fill_by_case, patterned, pick
-from carecycle.synth.sampling import Bools, Ints, weighted
+from carecycle.synth.sampling import Bools, Ints, RowArrays, weighted
 
 DISTRICTS = tuple(d for c in CITIES for d in c.districts)
 DISTRICT_CITY = np.array([i for i, c in enumerate(CITIES) for _ in c.districts], dtype=np.int64)
@@ -34,7 +34,7 @@ COUNTRY_TEMPLATES = {"US": 4, "CA": 4, "GB": 6, "AU": 8, "SG": 10}
 
 
 @dataclass(frozen=True)
-class Places:
+class Places(RowArrays):
     """Where each row is: city, district and street (global indices), number and unit."""
 
     city: Ints
@@ -44,11 +44,6 @@ class Places:
     floor: Ints
     unit: Ints
     variant: Ints
-
-    def take(self, rows: Ints) -> Places:
-        """Return the places of the given rows."""
-        fields = {k: getattr(self, k)[rows] for k in self.__dataclass_fields__}
-        return Places(**fields)
 
 
 def draw_cities(rng: np.random.Generator, size: int) -> Ints:

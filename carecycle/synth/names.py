@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from carecycle.synth.cities import CITIES
 from carecycle.synth.columns import Builder, by_case, fill, pick
-from carecycle.synth.sampling import Bools, Ints, weighted
+from carecycle.synth.sampling import Bools, Ints, RowArrays, weighted
 
 # fmt: off
 SURNAMES = (
@@ -154,7 +154,7 @@ FIRST_VOCABULARY = FIRST_NAMES + tuple(_misspell(n) for n in FIRST_NAMES)
 
 
 @dataclass(frozen=True)
-class CompanyParts:
+class CompanyParts(RowArrays):
     """The drawn pieces of each row's company name."""
 
     style: Ints
@@ -163,11 +163,6 @@ class CompanyParts:
     suffix: Ints
     head: Ints
     tail: Ints
-
-    def take(self, rows: Ints) -> CompanyParts:
-        """Return the parts of the given rows."""
-        fields = {k: getattr(self, k)[rows] for k in self.__dataclass_fields__}
-        return CompanyParts(**fields)
 
     def with_alternate_suffix(self) -> CompanyParts:
         """Return the same names spelt with the alternate legal form ("Ltd" → "Limited")."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Sequence
+from typing import Self
 
 import numpy as np
 import numpy.typing as npt
@@ -63,3 +65,13 @@ def log_uniform(rng: np.random.Generator, low: Floats, high: Floats) -> Floats:
     """Return values spread evenly in log scale between `low` and `high`."""
     spread = rng.random(len(low)) * (np.log(high) - np.log(low))
     return np.asarray(np.exp(np.log(low) + spread), dtype=np.float64)
+
+
+class RowArrays:
+    """A frozen dataclass of equally long arrays, one entry per row."""
+
+    def take(self, rows: Ints) -> Self:
+        """Return the same arrays for the given rows only."""
+        assert dataclasses.is_dataclass(self)
+        picked = {f.name: getattr(self, f.name)[rows] for f in dataclasses.fields(self)}
+        return dataclasses.replace(self, **picked)

@@ -125,29 +125,12 @@ def test_bad_setting_is_named(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_locked_store_names_the_holder(tmp_path: Path) -> None:
-    path = tmp_path / "held.duckdb"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb,sys; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); input()",
-            str(path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ok"
-        result = carecycle("quality", url=f"duckdb:///{path}", cwd=tmp_path)
-        assert result.returncode == 3
-        assert f"in use by process {holder.pid}" in result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1
-    finally:
-        holder.kill()
-        holder.wait()
+def test_locked_store_names_the_holder(held_duckdb: tuple[Path, int], tmp_path: Path) -> None:
+    path, pid = held_duckdb
+    result = carecycle("quality", url=f"duckdb:///{path}", cwd=tmp_path)
+    assert result.returncode == 3
+    assert f"in use by process {pid}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -46,34 +44,14 @@ def test_staged_arrow_table_joins_with_store_tables(store: Store) -> None:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.partners)).scalar() == 2
 
 
-HOLD_LOCK = "import duckdb,sys; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); input()"
-
-
-def test_locked_duckdb_file_names_the_holding_process(tmp_path: Path) -> None:
-    path = tmp_path / "held.duckdb"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            HOLD_LOCK,
-            str(path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ok"
-        with pytest.raises(StoreLockedError) as caught:
-            open_store(f"duckdb:///{path}")
-        message = str(caught.value)
-        assert f"process {holder.pid}" in message
-        assert "duckdb.connect" in message
-        assert "\n" not in message
-    finally:
-        holder.kill()
-        holder.wait()
+def test_locked_duckdb_file_names_the_holding_process(held_duckdb: tuple[Path, int]) -> None:
+    path, pid = held_duckdb
+    with pytest.raises(StoreLockedError) as caught:
+        open_store(f"duckdb:///{path}")
+    message = str(caught.value)
+    assert f"process {pid}" in message
+    assert "duckdb.connect" in message
+    assert "\n" not in message
 
 
 def test_unreachable_postgres_is_a_one_line_error() -> None:
