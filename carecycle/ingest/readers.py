@@ -54,10 +54,33 @@ class RawFile:
     sha256: str
     encoding: str
     delimiter: str | None
-    table: pa.Table
+    _table: pa.Table | None
     problems: list[Problem] = field(default_factory=list)
     _content: bytes | None = field(default=None, repr=False)
     _lines: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> pa.Table:
+        """Return the file's rows as text columns (read again if released)."""
+        if self._table is None:
+            self._table = self._read_again()._table
+        assert self._table is not None
+        return self._table
+
+    @table.setter
+    def table(self, value: pa.Table) -> None:
+        self._table = value
+
+    def release(self) -> None:
+        """Drop the file's bytes and rows from memory; they are read again if needed."""
+        self._content = None
+        self._table = None
+
+    def _read_again(self) -> RawFile:
+        again = read_file(self.path, encoding=self.encoding, delimiter=self.delimiter)
+        if again.sha256 != self.sha256:
+            raise InputError(f"{self.path}: the file changed while it was being imported")
+        return again
 
     @property
     def is_parquet(self) -> bool:
@@ -78,15 +101,15 @@ class RawFile:
         return int(self.table.num_columns)
 
     def _text(self) -> str:
-        assert self._content is not None
-        return _strip_bom(self._content).decode(self.encoding, errors="replace")
+        content = self._content if self._content is not None else self.path.read_bytes()
+        return _strip_bom(content).decode(self.encoding, errors="replace")
 
 
 def read_file(path: Path, *, encoding: str = "auto", delimiter: str | None = None) -> RawFile:
     """Read a CSV or Parquet file as text columns; raise InputError if it cannot be read."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if path.suffix.lower() in {".parquet", ".pq"}:
+    if _is_parquet(path):
         return _read_parquet(path)
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
@@ -98,6 +121,10 @@ def read_file(path: Path, *, encoding: str = "auto", delimiter: str | None = Non
     raw = RawFile(path, digest, chosen, sep, pa.table({}), _content=content)
     raw.table = _parse_csv(raw, body)
     return raw
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in {".parquet", ".pq"}
 
 
 def _read_parquet(path: Path) -> RawFile:

@@ -38,11 +38,7 @@ class Checked:
     table: pa.Table
     problems: list[Problem] = field(default_factory=list)
 
-    @property
-    def rows_read(self) -> int:
-        """Return how many data rows the file holds, well-formed or not."""
-        ragged = sum(1 for p in self.raw.problems if p.reason.startswith("has "))
-        return int(self.raw.table.num_rows) + ragged
+    rows_read: int = 0
 
     @property
     def rejected_lines(self) -> set[int]:
@@ -72,7 +68,8 @@ def check_file(
     """
     present = _check_header(raw, contract)
     typed = _type_columns(raw, contract, present)
-    checked = Checked(contract.entity, raw, typed, list(raw.problems))
+    ragged = sum(1 for p in raw.problems if p.reason.startswith("has "))
+    checked = Checked(contract.entity, raw, typed, list(raw.problems), raw.table.num_rows + ragged)
     _reject_reader_problems(checked)
     _reject_bad_values(checked, contract, present)
     _reject_duplicate_keys(checked, contract)

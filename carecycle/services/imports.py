@@ -133,9 +133,10 @@ def _check_batch(
         raw = read_file(path, encoding=encoding, delimiter=delimiter)
         say(f"checking {path.name}")
         regions = _account_countries(store, batch) if entity == "contacts" else None
-        batch.append(
-            check_file(raw, CONTRACTS[entity], default_region=region, phone_regions=regions)
-        )
+        checked = check_file(raw, CONTRACTS[entity], default_region=region, phone_regions=regions)
+        if not checked.problems:
+            raw.release()  # a later reference problem reads the file again
+        batch.append(checked)
     say("checking references")
     check_references(batch, _known_ids(store))
     return batch

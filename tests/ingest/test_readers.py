@@ -63,3 +63,15 @@ def test_missing_and_empty_files_are_clear_errors(tmp_path: Path) -> None:
         read_file(tmp_path / "nope.csv")
     with pytest.raises(InputError, match="empty"):
         read_file(write(tmp_path / "e.csv", b"\n"))
+
+
+def test_released_rows_are_read_again_unless_the_file_changed(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", CHINESE.encode("gb18030"))
+    raw = read_file(path)
+    raw.release()
+    assert raw.table["name"].to_pylist()[0] == "北京华信科技有限公司"
+    assert raw.lines_of([1]) == [3]
+    raw.release()
+    path.write_text(CHINESE + "A3,x\n", encoding="gb18030")
+    with pytest.raises(InputError, match="changed while it was being imported"):
+        _ = raw.table
