@@ -86,7 +86,13 @@ def undo(
     if as_json:
         print_json(report)
     else:
-        out.print(f"undid merge {merge_id}")
+        restored = ", ".join(report.restored_ids)
+        out.print(f"undid merge {merge_id}: {restored} live again beside {report.survivor_id}")
+        if report.cascaded:
+            out.print(
+                f"also undid {len(report.cascaded)} contact merge(s) that joined people of "
+                f"these accounts: {', '.join(report.cascaded)}"
+            )
 
 
 @group.command("list")

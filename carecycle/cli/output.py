@@ -47,8 +47,10 @@ def table(*columns: str, numeric: int = 0, title: str | None = None) -> Table:
     """Return a table whose last `numeric` columns hold right-aligned figures."""
     made = Table(title=title, title_justify="left")
     for i, name in enumerate(columns):
-        is_figure = i >= len(columns) - numeric
-        made.add_column(name, justify="right" if is_figure else "left", no_wrap=True)
+        if i >= len(columns) - numeric:
+            made.add_column(name, justify="right", no_wrap=True)
+        else:
+            made.add_column(name, overflow="fold")
     return made
 
 

@@ -66,6 +66,14 @@ _PHONE_TYPES = (
 )  # fmt: skip
 
 
+# Local parts of mailboxes a team shares: the same address there is no sign of one person.
+ROLE_MAILBOXES = (
+    "info", "sales", "service", "support", "admin", "office", "contact", "hr", "finance",
+    "it", "marketing", "enquiries", "inquiries", "hello", "team", "billing", "accounts",
+    "purchasing", "noreply", "webmaster", "postmaster",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Cleansed:
     """Cleansed values and, per row, why the value is suspect (null when it is fine)."""
@@ -107,6 +115,19 @@ def normalise_phones(
         pc.utf8_slice_codeunits(distinct, 0, 2), pc.utf8_slice_codeunits(distinct, 2)
     )
     return Cleansed(pc.take(phones, encoded.indices), pc.take(issues, encoded.indices))
+
+
+def role_mailboxes(emails: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Return, per email, whether it is a role mailbox a team shares (null for no email)."""
+    if isinstance(emails, pa.ChunkedArray):
+        emails = emails.combine_chunks()
+    roles = "|".join(ROLE_MAILBOXES)
+    local = pc.replace_substring_regex(pc.utf8_lower(emails.cast(pa.string())), r"@.*|\d+", "")
+    joined = pc.replace_substring_regex(local, r"[._+-]+", "")
+    return pc.or_(
+        pc.match_substring_regex(local, rf"(?:^|[._+-])(?:{roles})(?:[._+-]|$)"),
+        pc.match_substring_regex(joined, rf"^(?:{roles})$"),
+    )
 
 
 def mobile_phones(phones: pa.Array) -> pa.Array:

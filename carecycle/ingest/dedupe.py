@@ -7,10 +7,15 @@ Rules (a cluster names every rule that holds it together):
   punctuation and case are set aside. Accounts with two different registration ids are
   two companies however alike their names (广州海迅自动化 and 广州森迅自动化 are).
 - contacts, only within one account (a contact of a merged account counts as one of the
-  survivor's): `same_email`, the same normalised email; `same_mobile`, the same mobile
-  number, which is a person's own; `same_phone_similar_name`, the same other number (a
-  company switchboard, or a number whose type cannot be told, as in the US) and names at
-  least `similarity` alike.
+  survivor's): `same_email`, the same normalised personal email; `same_role_email`, the
+  same role mailbox (sales@, info.bj@, … a team's, see `cleansing.ROLE_MAILBOXES`) and names at
+  least `similarity` alike, for colleagues sharing a mailbox are not one person;
+  `same_mobile`, the same mobile number, which is a person's own;
+  `same_phone_similar_name`, the same other number (a company switchboard, or a number
+  whose type cannot be told, as in the US) and names at least `similarity` alike.
+A role mailbox is an email whose local part, case and digits aside, is a role word
+(`sales01`, `HR`), has one as a part between dots, dashes, underscores or plus signs
+(`info.bj`, `sales-east`), or spells one once those are gone (`no-reply`).
 Names are compared character by character (Chinese names carry no spaces, and a space
 typed between surname and given name is ignored); Latin words may come in any order.
 Scores are whole percentages.
@@ -36,11 +41,13 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist, cpdist
 
-from carecycle.ingest.cleansing import mobile_phones
+from carecycle.ingest.cleansing import mobile_phones, role_mailboxes
 
+# Account rules, then contact rules. A cluster's rule joins the names of its links, so the
+# names of one entity's rules joined must fit merge_log.rule (64 characters).
 RULES = (
     "same_registration_id", "similar_name", "same_email", "same_mobile",
-    "same_phone_similar_name",
+    "same_phone_similar_name", "same_role_email",
 )  # fmt: skip
 LEGAL_FORMS_ZH = ("股份有限公司", "有限责任公司", "有限公司", "公司")
 # Matched as whole words once punctuation is gone, so "L.L.C." is "l l c".
@@ -147,8 +154,11 @@ def find_contact_clusters(
     account, phone = _text(rows, "account_id"), _text(rows, "phone")
     email = pc.utf8_lower(pc.utf8_trim_whitespace(_text(rows, "email")))
     links = _join(
-        _star_links(
-            _codes(pc.binary_join_element_wise(account, email, "|")), RULES.index("same_email")
+        *_email_links(
+            _codes(pc.binary_join_element_wise(account, email, "|")),
+            email,
+            rows["name"],
+            similarity,
         ),
         *_phone_links(
             _codes(pc.binary_join_element_wise(account, phone, "|")),
@@ -242,23 +252,46 @@ def _star_links(codes: Any, rule: int) -> Links:
     return _links(head[linked], order[linked], rule)
 
 
+def _email_links(
+    codes: Any, emails: pa.Array, names: pa.ChunkedArray, similarity: float
+) -> tuple[Links, Links]:
+    shared = _shared(codes)
+    role = np.zeros(len(codes), dtype=bool)
+    role[shared] = _flags(role_mailboxes(emails.take(pa.array(shared, pa.int64()))))
+    return (
+        _star_links(np.where(role, -1, codes), RULES.index("same_email")),
+        _named_links(np.where(role, codes, -1), names, similarity, RULES.index("same_role_email")),
+    )
+
+
 def _phone_links(
     codes: Any, phones: pa.Array, names: pa.ChunkedArray, similarity: float
 ) -> tuple[Links, Links]:
-    counts = np.bincount(codes[codes >= 0], minlength=1)
-    shared = np.flatnonzero((codes >= 0) & (counts[np.maximum(codes, 0)] > 1))
+    shared = _shared(codes)
     mobile = np.zeros(len(codes), dtype=bool)
     mobile[shared] = _flags(mobile_phones(phones.take(pa.array(shared, pa.int64()))))
-    others = shared[~mobile[shared]]
-    comparable = np.full(len(codes), None, dtype=object)
-    comparable[others] = _objects(
-        comparable_names(_array(names).take(pa.array(others, pa.int64())), company=False)
-    )
-    named = np.where(mobile | (comparable == None), -1, codes)  # noqa: E711
+    rule = RULES.index("same_phone_similar_name")
     return (
         _star_links(np.where(mobile, codes, -1), RULES.index("same_mobile")),
-        _similar_links(named, comparable, similarity, RULES.index("same_phone_similar_name")),
+        _named_links(np.where(mobile, -1, codes), names, similarity, rule),
     )
+
+
+def _shared(codes: Any) -> Any:
+    """Return the rows whose code (≥ 0) another row shares."""
+    counts = np.bincount(codes[codes >= 0], minlength=1)
+    return np.flatnonzero((codes >= 0) & (counts[np.maximum(codes, 0)] > 1))
+
+
+def _named_links(codes: Any, names: pa.ChunkedArray, similarity: float, rule: int) -> Links:
+    """Link rows with the same code whose person names are at least `similarity` alike."""
+    shared = _shared(codes)
+    comparable = np.full(len(codes), None, dtype=object)
+    comparable[shared] = _objects(
+        comparable_names(_array(names).take(pa.array(shared, pa.int64())), company=False)
+    )
+    named = np.where(comparable == None, -1, codes)  # noqa: E711
+    return _similar_links(named, comparable, similarity, rule)
 
 
 def _similar_links(groups: Any, names: Any, similarity: float, rule: int) -> Links:

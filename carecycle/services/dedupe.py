@@ -5,13 +5,15 @@ survivor's id, and `merge_log` holds one row per duplicate saying which merge, r
 score. Accounts merge first; contacts are then compared within each account's survivor.
 Undoing a merge clears `merged_into` and stamps `undone_at`; the records of an undone
 merge are kept apart afterwards, so the next merge does not fold them together again.
+Undoing an account merge also undoes, with the same `undone_at`, every contact merge it
+made possible: those joining contacts whose accounts the undo parts again.
 """
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,13 +52,18 @@ class MergeReport:
 
 @dataclass(frozen=True)
 class UndoReport:
-    """The records an undone merge made live again."""
+    """The records an undone merge made live again.
+
+    `cascaded` holds the contact merges undone with an account merge because they joined
+    contacts of the accounts it parts.
+    """
 
     merge_id: str
     entity: str
     survivor_id: str
     restored_ids: tuple[str, ...]
     undone_at: datetime
+    cascaded: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,8 @@ def count_duplicates(store: Store, *, similarity: float) -> dict[str, int]:
 
 
 def undo_merge(store: Store, merge_id: str, *, now: datetime) -> UndoReport:
-    """Make a merge's duplicates live again and keep them apart from then on."""
+    """Make a merge's duplicates live again, with the contact merges an account merge made
+    possible, in one transaction; keep them apart from then on."""
     log = schema.merge_log
     with store.begin() as conn:
         rows = conn.execute(
@@ -112,14 +120,10 @@ def undo_merge(store: Store, merge_id: str, *, now: datetime) -> UndoReport:
             )
         entity, survivor = rows[0].entity, rows[0].survivor_id
         restored = tuple(r.duplicate_id for r in rows)
-        table = schema.metadata.tables[entity]
-        conn.execute(
-            sa.update(table)
-            .where(table.c[KEYS[entity]].in_(restored), table.c.merged_into == survivor)
-            .values(merged_into=None)
-        )
-        conn.execute(sa.update(log).where(log.c.merge_id == merge_id).values(undone_at=now))
-    return UndoReport(merge_id, entity, survivor, restored, now)
+        cascaded = _caused_merges(conn, survivor, restored) if entity == "accounts" else ()
+        _restore(conn, entity, (merge_id,), now)
+        _restore(conn, "contacts", cascaded, now)
+    return UndoReport(merge_id, entity, survivor, restored, now, cascaded)
 
 
 def list_merges(store: Store, *, limit: int | None = None) -> list[Merge]:
@@ -160,21 +164,29 @@ def _find(store: Store, similarity: float) -> list[Cluster]:
     accounts, contacts = con.table("accounts"), con.table("contacts")
     live_accounts = accounts.filter(accounts.merged_into.isnull()).order_by("account_id")
     live_contacts = contacts.filter(contacts.merged_into.isnull()).select(*CONTACT_COLUMNS)
-    merged = accounts.filter(accounts.merged_into.notnull()).select("account_id", "merged_into")
+    with store.begin() as conn:
+        parents = _account_parents(conn)
+        apart = _kept_apart(conn, parents)
     return dedupe.find_clusters(
         live_accounts.to_pyarrow(),
         live_contacts.order_by("contact_id").to_pyarrow(),
         similarity=similarity,
-        merged_accounts=_roots(merged.to_pyarrow()),
-        apart=_kept_apart(store),
+        merged_accounts=_roots(parents),
+        apart=apart,
     )
 
 
-def _roots(merged: pa.Table) -> dict[str, str]:
+def _account_parents(conn: sa.Connection) -> dict[str, str]:
+    """Return each merged account's survivor."""
+    accounts = schema.accounts
+    query = sa.select(accounts.c.account_id, accounts.c.merged_into).where(
+        accounts.c.merged_into.is_not(None)
+    )
+    return dict(conn.execute(query).all())
+
+
+def _roots(parent: Mapping[str, str]) -> dict[str, str]:
     """Return each merged account's live survivor, following merges of survivors."""
-    parent = dict(
-        zip(merged["account_id"].to_pylist(), merged["merged_into"].to_pylist(), strict=True)
-    )
     roots = {}
     for account in parent:
         root, seen = parent[account], {account}
@@ -185,20 +197,109 @@ def _roots(merged: pa.Table) -> dict[str, str]:
     return roots
 
 
-def _kept_apart(store: Store) -> dict[str, list[tuple[str, str]]]:
-    """Return, per entity, every pair of records that an undone merge had joined."""
-    log = schema.merge_log
-    query = sa.select(log.c.merge_id, log.c.entity, log.c.survivor_id, log.c.duplicate_id)
-    with store.begin() as conn:
-        rows = conn.execute(
-            query.where(log.c.undone_at.is_not(None)).order_by(log.c.merge_id)
-        ).all()
-    apart: dict[str, list[tuple[str, str]]] = {entity: [] for entity in KEYS}
-    for _, group in itertools.groupby(rows, key=lambda r: r.merge_id):
-        members = list(group)
-        ids = sorted({members[0].survivor_id, *(r.duplicate_id for r in members)})
-        apart[members[0].entity].extend(itertools.combinations(ids, 2))
+def _caused_merges(
+    conn: sa.Connection, survivor: str, restored: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Return the live contact merges joining contacts whose accounts share a survivor now
+    and will not once `restored` stop being merged into `survivor`."""
+    before = _account_parents(conn)
+    after = {a: p for a, p in before.items() if not (p == survivor and a in restored)}
+    old, new = _roots(before), _roots(after)
+    moved = [a for a in before if old[a] != new.get(a, a)]
+    log, kept, folded = schema.merge_log, schema.contacts.alias(), schema.contacts.alias()
+    query = (
+        sa.select(log.c.merge_id, kept.c.account_id, folded.c.account_id)
+        .join(kept, kept.c.contact_id == log.c.survivor_id)
+        .join(folded, folded.c.contact_id == log.c.duplicate_id)
+        .where(log.c.entity == "contacts", log.c.undone_at.is_(None))
+        .where(sa.or_(kept.c.account_id.in_(moved), folded.c.account_id.in_(moved)))
+    )
+    caused = {
+        merge_id
+        for merge_id, a, b in conn.execute(query)
+        if old.get(a, a) == old.get(b, b) and new.get(a, a) != new.get(b, b)
+    }
+    return tuple(sorted(caused))
+
+
+def _restore(conn: sa.Connection, entity: str, merge_ids: tuple[str, ...], now: datetime) -> None:
+    """Make the duplicates of `merge_ids` live again and stamp the merges undone."""
+    if not merge_ids:
+        return
+    log, table = schema.merge_log, schema.metadata.tables[entity]
+    conn.execute(
+        sa.update(table)
+        .where(
+            table.c[KEYS[entity]] == log.c.duplicate_id,
+            table.c.merged_into == log.c.survivor_id,
+            log.c.merge_id.in_(merge_ids),
+        )
+        .values(merged_into=None)
+    )
+    conn.execute(sa.update(log).where(log.c.merge_id.in_(merge_ids)).values(undone_at=now))
+
+
+def _kept_apart(
+    conn: sa.Connection, parents: Mapping[str, str]
+) -> dict[str, list[tuple[str, str]]]:
+    """Return, per entity, the pairs of records that undone merges keep apart.
+
+    Every two records of an undone merge stay apart, except in a contact merge undone with
+    an account merge (one undo stamps both with one `undone_at`, and the contact merge
+    joined contacts of accounts the account merge had joined): there only contacts of the
+    parted accounts stay apart. The user said those companies differ, not that colleagues
+    of one company whom the contact merge also joined are different people.
+    """
+    accounts = _undone(conn, "accounts")
+    parted = {
+        (at, frozenset(pair))
+        for members, at in accounts
+        for pair in itertools.combinations(members, 2)
+    }
+    apart: dict[str, list[tuple[str, str]]] = {
+        "accounts": [p for members, _ in accounts for p in itertools.combinations(members, 2)],
+        "contacts": [],
+    }
+    for members, at in _undone(conn, "contacts"):
+        lines = {c: _lineage(account, parents) for c, account in members.items()}
+        pairs = list(itertools.combinations(members, 2))
+        across = [
+            (a, b)
+            for a, b in pairs
+            if any((at, frozenset((x, y))) in parted for x in lines[a] for y in lines[b])
+        ]
+        apart["contacts"].extend(across or pairs)
     return apart
+
+
+def _lineage(account: str | None, parents: Mapping[str, str]) -> list[str]:
+    """Return the account and the survivors it was merged into, nearest first."""
+    line: list[str] = []
+    while account is not None and account not in line:
+        line.append(account)
+        account = parents.get(account)
+    return line
+
+
+def _undone(conn: sa.Connection, entity: str) -> list[tuple[dict[str, str | None], datetime]]:
+    """Return each undone merge of `entity`: its records in id order, each with its
+    account, and when it was undone."""
+    log, table = schema.merge_log, schema.metadata.tables[entity]
+    kept, folded = table.alias(), table.alias()
+    columns = (log.c.merge_id, log.c.survivor_id, kept.c.account_id, log.c.duplicate_id)
+    query = (
+        sa.select(*columns, folded.c.account_id, log.c.undone_at)
+        .outerjoin(kept, kept.c[KEYS[entity]] == log.c.survivor_id)
+        .outerjoin(folded, folded.c[KEYS[entity]] == log.c.duplicate_id)
+        .where(log.c.entity == entity, log.c.undone_at.is_not(None))
+        .order_by(log.c.merge_id)
+    )
+    merges = []
+    for _, group in itertools.groupby(conn.execute(query), key=lambda r: r[0]):
+        rows = list(group)
+        records = {rows[0][1]: rows[0][2]} | {r[3]: r[4] for r in rows}
+        merges.append((dict(sorted(records.items())), rows[0][5]))
+    return merges
 
 
 def _write(

@@ -5,14 +5,18 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+import sqlalchemy as sa
 
+from carecycle.ingest.cleansing import role_mailboxes
 from carecycle.ingest.dedupe import (
+    RULES,
     Cluster,
     count_duplicates,
     find_account_clusters,
     find_clusters,
     find_contact_clusters,
 )
+from carecycle.store import schema
 
 SIMILARITY = 88.0
 ACCOUNT_SCHEMA = pa.schema(
@@ -113,6 +117,65 @@ def test_same_email_in_one_account_is_a_duplicate_whatever_its_case() -> None:
         {"contact_id": "C1", "name": "王伟", "email": "wang.wei@qq.com"},
         {"contact_id": "C2", "name": "Wang Wei", "email": " Wang.Wei@QQ.com"},
     ) == [("C1", ("C2",), "same_email")]
+
+
+def test_shared_sales_mailbox_with_different_names_is_not_a_duplicate() -> None:
+    assert (
+        contact_pairs(
+            {"contact_id": "C1", "name": "王伟", "email": "sales@huaxin.cn"},
+            {"contact_id": "C2", "name": "李娜", "email": "Sales@huaxin.cn"},
+            {"contact_id": "C3", "name": "John Smith", "email": "sales@huaxin.cn"},
+        )
+        == []
+    )
+
+
+def test_same_role_mailbox_with_similar_names_is_a_duplicate() -> None:
+    assert contact_pairs(
+        {"contact_id": "C1", "name": "Wang Wei", "email": "info.bj@huaxin.cn"},
+        {"contact_id": "C2", "name": "李娜", "email": "info.bj@huaxin.cn"},
+        {"contact_id": "C3", "name": "WEI, wang", "email": "INFO.BJ@huaxin.cn"},
+    ) == [("C1", ("C3",), "same_role_email")]
+
+
+def test_role_mailbox_of_a_nameless_contact_is_not_a_duplicate() -> None:
+    assert (
+        contact_pairs(
+            {"contact_id": "C1", "name": "王伟", "email": "service@huaxin.cn"},
+            {"contact_id": "C2", "name": None, "email": "service@huaxin.cn"},
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "role"),
+    [("sales@acme.com", True), ("Sales01@acme.com", True), ("info.bj@huaxin.cn", True),
+     ("HR@acme.com", True), ("it-support@acme.com", True), ("no-reply@acme.com", True),
+     ("sh.service@huaxin.cn", True), ("enquiries+web@acme.com", True),
+     ("wang.wei@qq.com", False), ("information@acme.com", False), ("salesforce@acme.com", False),
+     ("itzel.ruiz@acme.com", False), ("1234567890@qq.com", False), ("h.r.jones@acme.com", False)],
+)  # fmt: skip
+def test_role_mailboxes_are_told_by_their_local_part_whatever_case_digits_and_dots(
+    email: str, role: bool
+) -> None:
+    assert role_mailboxes(pa.array([email])).to_pylist() == [role]
+
+
+def test_personal_mailbox_with_different_names_is_still_a_duplicate() -> None:
+    assert contact_pairs(
+        {"contact_id": "C1", "name": "王伟", "email": "wang.wei@huaxin.cn"},
+        {"contact_id": "C2", "name": "Wang Wei", "email": "wang.wei@huaxin.cn"},
+    ) == [("C1", ("C2",), "same_email")]
+
+
+@pytest.mark.parametrize("rules", [RULES[:2], RULES[2:]], ids=["accounts", "contacts"])
+def test_a_cluster_held_by_every_rule_of_its_entity_fits_the_merge_log(
+    rules: tuple[str, ...],
+) -> None:
+    column = schema.merge_log.c.rule.type
+    assert isinstance(column, sa.String)
+    assert len("+".join(rules)) <= (column.length or 0)
 
 
 def test_contacts_without_email_or_phone_are_never_duplicates() -> None:
@@ -289,7 +352,7 @@ def test_contacts_of_a_merged_account_are_compared_with_the_survivors() -> None:
 
 
 def test_clusters_do_not_depend_on_row_order() -> None:
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "contact_id": f"C{i}",
             "account_id": f"A{i % 3}",
@@ -309,7 +372,9 @@ def test_large_blocks_find_the_same_duplicates_as_small_ones() -> None:
     rng = random.Random(5)
     pool = [chr(0x4E00 + i) for i in range(0, 4000, 3)]
     names = ["".join(rng.choices(pool, k=rng.randint(4, 9))) for _ in range(700)]
-    rows = [{"account_id": f"A{i:04}", "name": n + "有限公司"} for i, n in enumerate(names)]
+    rows: list[dict[str, object]] = [
+        {"account_id": f"A{i:04}", "name": n + "有限公司"} for i, n in enumerate(names)
+    ]
     rows += [{"account_id": f"B{i:04}", "name": names[i] + "股份有限公司"} for i in (3, 300, 650)]
     found = account_pairs(*rows)
     assert found == [(f"A{i:04}", (f"B{i:04}",), "similar_name") for i in (3, 300, 650)]

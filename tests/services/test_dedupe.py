@@ -17,6 +17,7 @@ from carecycle.store.db import Store
 
 NOW = datetime(2026, 11, 23, 9, 0)
 LATER = datetime(2026, 11, 24, 10, 30)
+LATEST = datetime(2026, 11, 25, 8, 0)
 SIMILARITY = 88.0
 
 
@@ -85,6 +86,15 @@ def merged_into(store: Store, entity: str) -> dict[str, str | None]:
     key = table.c["account_id" if entity == "accounts" else "contact_id"]
     with store.begin() as conn:
         return {row[0]: row[1] for row in conn.execute(sa.select(key, table.c.merged_into))}
+
+
+def insert(store: Store, table: sa.Table, *rows: dict[str, object]) -> None:
+    with store.begin() as conn:
+        conn.execute(sa.insert(table), list(rows))
+
+
+def merge_of(store: Store, survivor_id: str) -> str:
+    return next(m.merge_id for m in list_merges(store) if m.survivor_id == survivor_id)
 
 
 def log_rows(store: Store) -> list[tuple[object, ...]]:
@@ -230,3 +240,147 @@ def test_empty_store_has_nothing_to_merge(store: Store) -> None:
 
     assert (report.clusters, report.accounts, report.contacts) == ((), 0, 0)
     assert list_merges(store) == []
+
+
+def test_undoing_an_account_merge_undoes_the_contact_merges_it_caused(world: Store) -> None:
+    merge_duplicates(world, similarity=SIMILARITY, now=NOW)
+    caused = merge_of(world, "C1")
+
+    undone = undo_merge(world, merge_of(world, "A1"), now=LATER)
+
+    assert undone.cascaded == (caused,)
+    assert merged_into(world, "contacts")["C2"] is None
+    assert merged_into(world, "contacts")["C6"] == "C5"
+    assert ("contacts", "C1", "C2", "same_mobile", NOW, LATER) in log_rows(world)
+    assert next(m for m in list_merges(world) if m.merge_id == caused).undone_at == LATER
+
+
+def test_contact_merges_within_one_account_stay_when_its_account_merge_is_undone(
+    world: Store,
+) -> None:
+    insert(
+        world,
+        schema.contacts,
+        contact("C7", "A1", "赵磊", phone="+8613900139000"),
+        contact("C8", "A1", "赵 磊", phone="+8613900139000"),
+        contact("D7", "A2", "刘洋", phone="+8613700137000"),
+        contact("D8", "A2", "刘洋", phone="+8613700137000"),
+    )
+    merge_duplicates(world, similarity=SIMILARITY, now=NOW)
+
+    undone = undo_merge(world, merge_of(world, "A1"), now=LATER)
+
+    contacts = merged_into(world, "contacts")
+    assert undone.cascaded == (merge_of(world, "C1"),)
+    assert (contacts["C2"], contacts["C8"], contacts["D8"]) == (None, "C7", "D7")
+
+
+def test_undoing_a_contact_merge_undoes_nothing_else(world: Store) -> None:
+    merge_duplicates(world, similarity=SIMILARITY, now=NOW)
+
+    undone = undo_merge(world, merge_of(world, "C5"), now=LATER)
+
+    assert undone.cascaded == ()
+    assert merged_into(world, "accounts")["A4"] == "A3"
+    assert merged_into(world, "contacts")["C2"] == "C1"
+
+
+def test_contacts_parted_with_their_accounts_stay_apart_when_the_accounts_meet_again(
+    world: Store,
+) -> None:
+    merge_duplicates(world, similarity=SIMILARITY, now=NOW)
+    undo_merge(world, merge_of(world, "A1"), now=LATER)
+    insert(
+        world,
+        schema.accounts,
+        account(
+            "A6",
+            "北京华信科技有限公司",
+            "Beijing",
+            "100020",
+            registration_id="91110105MA01",
+            industry="software",
+            region="Beijing",
+            address="朝阳区建国路 88 号",
+        ),
+    )
+
+    merge_duplicates(world, similarity=SIMILARITY, now=LATEST)
+    merge_duplicates(world, similarity=SIMILARITY, now=LATEST)
+
+    # Account rules let A1 and A2 meet again through the more complete A6 (their undone
+    # pair is not carried to A6); their contacts are compared again and must stay apart.
+    accounts = merged_into(world, "accounts")
+    assert (accounts["A1"], accounts["A2"]) == ("A6", "A6")
+    assert merged_into(world, "contacts")["C2"] is None
+
+
+def test_colleagues_of_one_account_undone_with_an_account_merge_may_merge_again(
+    world: Store,
+) -> None:
+    insert(world, schema.contacts, contact("C9", "A1", "王伟", phone="+8613800138000"))
+    merge_duplicates(world, similarity=SIMILARITY, now=NOW)
+    assert next(m for m in list_merges(world) if m.survivor_id == "C1").duplicate_ids == (
+        "C2",
+        "C9",
+    )
+
+    undo_merge(world, merge_of(world, "A1"), now=LATER)
+    again = merge_duplicates(world, similarity=SIMILARITY, now=LATER)
+
+    assert [(c.survivor_id, c.duplicate_ids) for c in again.clusters] == [("C1", ("C9",))]
+    assert merged_into(world, "contacts")["C2"] is None
+
+
+def test_a_contact_merge_the_user_undid_stays_undone_after_its_account_merge_is_undone(
+    world: Store,
+) -> None:
+    insert(world, schema.contacts, contact("C9", "A1", "王伟", phone="+8613800138000"))
+    merge_duplicates(world, similarity=SIMILARITY, now=NOW)
+    undo_merge(world, merge_of(world, "C1"), now=LATER)
+
+    undone = undo_merge(world, merge_of(world, "A1"), now=LATEST)
+    again = merge_duplicates(world, similarity=SIMILARITY, now=LATEST)
+
+    assert undone.cascaded == ()
+    assert again.clusters == ()
+
+
+def test_undoing_an_account_merge_parts_contacts_of_accounts_merged_into_its_duplicate(
+    store: Store,
+) -> None:
+    insert(
+        store,
+        schema.accounts,
+        account("A2", "北京华信科技股份有限公司", "Beijing", "100020", industry="software"),
+        account("A7", "北京华信科技公司", "Beijing", "100020", industry=None),
+    )
+    insert(store, schema.contacts, contact("C7", "A7", "王伟", phone="+8613800138000"))
+    merge_duplicates(store, similarity=SIMILARITY, now=NOW)
+    insert(
+        store,
+        schema.accounts,
+        account(
+            "A1",
+            "北京华信科技有限公司",
+            "Beijing",
+            "100020",
+            registration_id="91110105MA01",
+            industry="software",
+        ),
+    )
+    insert(
+        store,
+        schema.contacts,
+        contact("C1", "A1", "王伟", phone="+8613800138000", email="wang.wei@qq.com"),
+        contact("C8", "A7", "王 伟", phone="+8613800138000"),
+    )
+    merge_duplicates(store, similarity=SIMILARITY, now=LATER)
+    assert merged_into(store, "accounts") == {"A1": None, "A2": "A1", "A7": "A2"}
+    assert merged_into(store, "contacts") == {"C1": None, "C7": "C1", "C8": "C1"}
+
+    undone = undo_merge(store, merge_of(store, "A1"), now=LATEST)
+    again = merge_duplicates(store, similarity=SIMILARITY, now=LATEST)
+
+    assert undone.cascaded == (merge_of(store, "C1"),)
+    assert [(c.survivor_id, c.duplicate_ids) for c in again.clusters] == [("C7", ("C8",))]
