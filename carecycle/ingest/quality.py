@@ -101,13 +101,16 @@ def measure_completeness(tables: Tables) -> Completeness:
 def measure_reachability(tables: Tables) -> list[Reachability]:
     """Return, per channel, the share of live accounts with an address and with consent."""
     accounts = _live(tables["accounts"])
-    contacts = _live(tables["contacts"])
-    postal = accounts.address.notnull() & accounts.postcode.notnull() & accounts.city.notnull()
-    mailable = accounts.filter(postal).select("account_id")
+    postal = accounts.select(
+        "account_id",
+        postal=accounts.address.notnull() & accounts.postcode.notnull() & accounts.city.notnull(),
+    )
+    live = _live(tables["contacts"])
+    contacts = live.left_join(postal, "account_id").select(live, postal=postal.postal)
     addressable = {
         "edm": usable_email(contacts),
         "tsr_call": usable_phone(contacts),
-        "dm": contacts.account_id.isin(mailable.account_id),
+        "dm": contacts.postal.fill_null(False),
     }
     open_to = ~contacts.do_not_contact
     per_account = contacts.group_by("account_id").aggregate(
@@ -118,19 +121,17 @@ def measure_reachability(tables: Tables) -> list[Reachability]:
         },
     )
     joined = accounts.select("account_id").left_join(per_account, "account_id")
+    flags = [f"{ch}_{kind}" for ch in CHANNEL_CONSENT for kind in ("address", "ok")]
     sums = joined.aggregate(
-        total=_.count(),
-        **{
-            f"{ch}_{k}": joined[f"{ch}_{k}"].fill_null(False).sum()
-            for ch in CHANNEL_CONSENT
-            for k in ("address", "ok")
-        },
+        total=_.count(), **{f: joined[f].fill_null(False).sum() for f in flags}
     ).execute()
     row = sums.iloc[0]
     total = int(row["total"])
     return [
         Reachability(
-            ch, _share(int(row[f"{ch}_address"]), total), _share(int(row[f"{ch}_ok"]), total)
+            ch,
+            _share(int(row[f"{ch}_address"] or 0), total),
+            _share(int(row[f"{ch}_ok"] or 0), total),
         )
         for ch in CHANNEL_CONSENT
     ]
