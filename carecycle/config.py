@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -57,8 +56,3 @@ def load_settings(**overrides: Any) -> Settings:
     """Return settings from the environment and ./carecycle.toml, with overrides on top."""
     given = {k: v for k, v in overrides.items() if v is not None}
     return Settings(**given)
-
-
-def config_path() -> Path:
-    """Return the path of the optional settings file in the working directory."""
-    return Path("carecycle.toml")

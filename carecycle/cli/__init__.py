@@ -81,6 +81,10 @@ def main(argv: list[str] | None = None) -> None:
     except CareCycleError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # A path the user gave cannot be written or read: still one line, no traceback.
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from carecycle.cli.output import err, out, print_json, steps, table
+from carecycle.cli.output import JsonOption, err, out, print_json, steps, table
 from carecycle.errors import InputError
 from carecycle.services import imports
 from carecycle.services.quality import QualityReport, measure_quality
@@ -22,7 +22,6 @@ LEVEL_LABELS = {
     "name_only": "name only",
 }
 CHANNEL_LABELS = {"edm": "eDM (email)", "tsr_call": "TSR call", "dm": "DM (letter)"}
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def import_(
@@ -105,7 +104,7 @@ def _show_import(report: imports.ImportReport, *, dry_run: bool, seconds: float)
     elif dry_run:
         out.print(f"dry run: checked in {seconds:.1f} s; nothing was written")
     else:
-        rows = sum(f.rows_read for f in report.files)
+        rows = sum(f.inserted + f.updated + f.unchanged for f in report.files)
         out.print(f"imported {rows:,} rows from {len(report.files)} file(s) in {seconds:.1f} s")
     for path in report.reject_files:
         out.print(f"rejected rows written to {path}")

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from carecycle.cli.output import out, print_json, steps, table
+from carecycle.cli.output import JsonOption, out, print_json, steps, table
 from carecycle.ingest.dedupe import Cluster
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 group = typer.Typer(help="Find and merge duplicate accounts and contacts; list and undo merges.")
 SHOWN = 5
 

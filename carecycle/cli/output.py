@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -22,6 +23,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

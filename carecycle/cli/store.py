@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from carecycle.cli.output import out, print_json
+from carecycle.cli.output import JsonOption, out, print_json
 from carecycle.store import migrate
 
 db = typer.Typer(help="Create and migrate the store's schema.", no_args_is_help=True)
@@ -15,7 +15,7 @@ db = typer.Typer(help="Create and migrate the store's schema.", no_args_is_help=
 @db.command("upgrade")
 def upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Migrate the store to the newest schema (or to --revision)."""
     from carecycle.cli import runtime
@@ -33,7 +33,7 @@ def upgrade(
 
 @db.command("current")
 def current(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Print the store's schema revision and the newest one this version knows."""
     from carecycle.cli import runtime

@@ -9,10 +9,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from carecycle.cli.output import out, print_json, steps, table
+from carecycle.cli.output import JsonOption, out, print_json, steps, table
 from carecycle.errors import InputError
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def _as_of(value: str | None) -> date:

@@ -33,6 +33,7 @@ class Column:
     values: tuple[str, ...] = ()
     ref: str | None = None
     minimum: int | None = None
+    maximum: int | None = None
     default: str | None = None
 
     @property
@@ -127,11 +128,20 @@ def _contract(
                 values=values.get(col.name, ()),
                 ref=refs.get(col.name),
                 minimum=minimum.get(col.name),
+                maximum=_maximum(col),
                 default=default,
             )
         )
     key = tuple(c.name for c in table.primary_key.columns)
     return Contract(entity=entity, key=key, columns=tuple(columns), doc=doc, refs=refs)
+
+
+def _maximum(col: sa.Column[object]) -> int | None:
+    if isinstance(col.type, sa.BigInteger):
+        return 2**63 - 1
+    if isinstance(col.type, sa.Integer):
+        return 2**31 - 1
+    return None
 
 
 def _server_default(col: sa.Column[object]) -> str:

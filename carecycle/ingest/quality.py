@@ -106,7 +106,13 @@ def measure_reachability(tables: Tables) -> list[Reachability]:
         postal=accounts.address.notnull() & accounts.postcode.notnull() & accounts.city.notnull(),
     )
     live = _live(tables["contacts"])
-    contacts = live.left_join(postal, "account_id").select(live, postal=postal.postal)
+    every = tables["accounts"].select(owner="account_id", survivor="merged_into")
+    # A contact of a merged account now belongs to the survivor.
+    joined = live.left_join(every, live.account_id == every.owner)
+    owned = joined.mutate(account_id=ibis.coalesce(joined.survivor, joined.account_id)).drop(
+        "owner", "survivor"
+    )
+    contacts = owned.left_join(postal, "account_id").select(owned, postal=postal.postal)
     addressable = {
         "edm": usable_email(contacts),
         "tsr_call": usable_phone(contacts),

@@ -116,8 +116,10 @@ def read_file(path: Path, *, encoding: str = "auto", delimiter: str | None = Non
     if not content.strip():
         raise InputError(f"{path}: the file is empty")
     chosen = _detect_encoding(content) if encoding == "auto" else _check_codec(encoding)
-    body = _strip_bom(content)
-    sep = delimiter or _sniff_delimiter(body[:SAMPLE_BYTES].decode(chosen, errors="replace"))
+    body = _line_ends(_strip_bom(content))
+    sep = _check_delimiter(delimiter) or _sniff_delimiter(
+        body[:SAMPLE_BYTES].decode(chosen, errors="replace")
+    )
     raw = RawFile(path, digest, chosen, sep, pa.table({}), _content=content)
     raw.table = _parse_csv(raw, body)
     return raw
@@ -133,8 +135,15 @@ def _read_parquet(path: Path) -> RawFile:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
-    columns = [_as_text(table.column(i)) for i in range(table.num_columns)]
-    names = [_clean_header(n) for n in table.column_names]
+    names = _unique(path, [_clean_header(n) for n in table.column_names])
+    columns = []
+    for name, column in zip(names, table.columns, strict=True):
+        try:
+            columns.append(_as_text(column))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise InputError(
+                f"{path}: column {name} holds {column.type} values, which cannot be read as text"
+            ) from None
     return RawFile(path, digest, "parquet", None, pa.table(columns, names=names))
 
 
@@ -142,7 +151,8 @@ def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return column.cast(pa.string())
     if pa.types.is_timestamp(column.type):
-        return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+        seconds = column.cast(pa.timestamp("s", column.type.tz), safe=False)
+        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
     return column.cast(pa.string())
 
 
@@ -172,9 +182,28 @@ def _decodes(sample: bytes, encoding: str) -> bool:
 
 def _check_codec(encoding: str) -> str:
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r} (try utf-8 or gb18030)") from None
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"unknown text encoding {encoding!r} (try utf-8 or gb18030)")
+    return info.name
+
+
+def _check_delimiter(delimiter: str | None) -> str | None:
+    if delimiter is None:
+        return None
+    chosen = {"tab": "\t", "\\t": "\t"}.get(delimiter.lower(), delimiter)
+    if len(chosen) != 1 or chosen in '\r\n"':
+        raise InputError(f"--delimiter {delimiter!r}: give one character, or tab")
+    return chosen
+
+
+def _line_ends(body: bytes) -> bytes:
+    """Return `body` with old Mac line ends made Unix ones, ending with a line end."""
+    if b"\n" not in body and b"\r" in body:
+        body = body.replace(b"\r", b"\n")
+    return body if body.endswith(b"\n") else body + b"\n"
 
 
 def _strip_bom(content: bytes) -> bytes:
@@ -232,8 +261,14 @@ def _arrow_csv(raw: RawFile, utf8: bytes) -> pa.Table:
     if skipped:
         _, ragged = _scan_records(raw._text(), raw.delimiter or ",", len(header))
         raw.problems.extend(
-            Problem(str(raw.path), line, "", f"has {count} fields, the header has {len(header)}")
-            for line, count in ragged
+            Problem(
+                str(raw.path),
+                line,
+                "",
+                f"has {len(record)} fields, the header has {len(header)}",
+                (raw.delimiter or ",").join(record),
+            )
+            for line, record in ragged
         )
     return table
 
@@ -248,9 +283,13 @@ def _transcode(raw: RawFile, body: bytes) -> bytes:
 def _read_header(raw: RawFile, utf8: bytes) -> list[str]:
     first = utf8.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     names = [_clean_header(n) for n in next(csv.reader([first], delimiter=raw.delimiter or ","))]
+    return _unique(raw.path, names, where=":1")
+
+
+def _unique(path: Path, names: list[str], *, where: str = "") -> list[str]:
     if len(set(names)) != len(names):
         seen = sorted({n for n in names if names.count(n) > 1})
-        raise InputError(f"{raw.path}:1: column(s) {', '.join(seen)} appear more than once")
+        raise InputError(f"{path}{where}: column(s) {', '.join(seen)} appear more than once")
     return names
 
 
@@ -279,17 +318,19 @@ def _undecodable(raw: RawFile) -> list[Problem]:
     return found
 
 
-def _scan_records(text: str, delimiter: str, width: int) -> tuple[list[int], list[tuple[int, int]]]:
+def _scan_records(
+    text: str, delimiter: str, width: int
+) -> tuple[list[int], list[tuple[int, list[str]]]]:
     """Return the starting line of each well-formed record, and (line, fields) of the rest."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)
     starts: list[int] = []
-    ragged: list[tuple[int, int]] = []
+    ragged: list[tuple[int, list[str]]] = []
     previous_end = reader.line_num
     for record in reader:
         if len(record) == width:
             starts.append(previous_end + 1)
         elif record:
-            ragged.append((previous_end + 1, len(record)))
+            ragged.append((previous_end + 1, record))
         previous_end = reader.line_num
     return starts, ragged

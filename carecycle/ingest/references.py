@@ -19,9 +19,18 @@ def check_references(batch: Sequence[Checked], known_in_store: KnownIds) -> None
     """Reject rows whose references resolve nowhere; `batch` is in import order."""
     for checked in batch:
         contract = CONTRACTS[checked.entity]
-        for column in contract.columns:
-            if column.ref and column.name in checked.table.column_names:
-                _check_column(checked, column.name, column.ref, batch, known_in_store)
+        names = checked.table.column_names
+        present = [(c.name, c.ref) for c in contract.columns if c.ref and c.name in names]
+        for name, target in present:
+            if target != checked.entity:
+                _check_column(checked, name, target, batch, known_in_store)
+        # A row rejected here may be what another row of the same file refers to.
+        rows = -1
+        while rows != checked.table.num_rows:
+            rows = checked.table.num_rows
+            for name, target in present:
+                if target == checked.entity:
+                    _check_column(checked, name, target, batch, known_in_store)
 
 
 def _check_column(

@@ -27,6 +27,8 @@ TRUE_WORDS = ("true", "t", "yes", "y", "1", "是")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "否")
 NAME_COLUMNS = frozenset({"name", "referred_company"})
 SHOWN_VALUE = 60
+# Written by --skip-bad beside each rejected row; ignored when the rejects are imported.
+REJECT_COLUMNS = ("_line", "_reasons")
 
 
 @dataclass
@@ -79,7 +81,7 @@ def check_file(
 
 
 def _check_header(raw: RawFile, contract: Contract) -> list[Column]:
-    names = raw.table.column_names
+    names = [n for n in raw.table.column_names if n not in REJECT_COLUMNS]
     errors = []
     for name in names:
         if name not in contract.names:
@@ -99,47 +101,88 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+DATE = r"[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}"
+TIME = r"[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"
+MIDNIGHT = r"[ T]00:00(:00([.]0+)?)?"
+CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+YEARS = (1900, 2999)
+
+
+def _kind_sql(column: Column, v: str) -> tuple[str, str, str]:
+    """Return SQL for (typed value, 'value is bad', reason) of one column's kind."""
+    match column.kind:
+        case "int":
+            bound = column.maximum or 2**63 - 1
+            return (
+                f"TRY_CAST({v} AS BIGINT)",
+                f"NOT regexp_full_match({v}, '[+-]?[0-9]{{1,18}}') "
+                f"OR abs(TRY_CAST({v} AS HUGEINT)) > {bound}",
+                f"not a whole number between -{bound} and {bound}",
+            )
+        case "decimal":
+            return (
+                f"TRY_CAST({v} AS DECIMAL(18,2))",
+                f"NOT regexp_full_match({v}, '[+-]?[0-9]{{1,16}}([.][0-9]{{1,2}}0*)?')",
+                "not a decimal number with '.' and at most 2 decimals",
+            )
+        case "date":
+            value = f"TRY_STRPTIME(regexp_extract({v}, '^{DATE}'), ['%Y-%m-%d', '%Y/%m/%d'])::DATE"
+            return (
+                value,
+                f"NOT regexp_full_match({v}, '{DATE}({MIDNIGHT})?') OR {_outside_years(value)}",
+                "not a date (expected YYYY-MM-DD)",
+            )
+        case "datetime":
+            value = f"TRY_CAST(replace({v}, '/', '-') AS TIMESTAMP)"
+            return (
+                value,
+                f"NOT regexp_full_match({v}, '{DATE}({TIME})?') OR {_outside_years(value)}",
+                "not a date and time (expected YYYY-MM-DD HH:MM:SS, no time zone)",
+            )
+        case "bool":
+            value = (
+                f"CASE WHEN lower({v}) IN {TRUE_WORDS} THEN TRUE "
+                f"WHEN lower({v}) IN {FALSE_WORDS} THEN FALSE END"
+            )
+            return value, f"{value} IS NULL", "not true or false (use true/false, yes/no, 1/0)"
+        case "enum":
+            allowed = ", ".join(repr(x) for x in column.values)
+            return (
+                f"lower({v})",
+                f"lower({v}) NOT IN ({allowed})",
+                "must be one of " + ", ".join(column.values),
+            )
+        case _:
+            too_long = f"length({v}) > {column.max_length}" if column.max_length else "FALSE"
+            return v, too_long, f"longer than {column.max_length} characters"
+
+
+def _outside_years(value: str) -> str:
+    return f"{value} IS NULL OR NOT year({value}) BETWEEN {YEARS[0]} AND {YEARS[1]}"
+
+
 def _value_sql(column: Column) -> tuple[str, str]:
     """Return SQL for the typed value and for the reason it is refused (NULL if fine)."""
     v = f"NULLIF(TRIM({_quote(column.name)}), '')"
-    kind = column.kind
-    if kind == "int":
-        value = f"TRY_CAST({v} AS BIGINT)"
-        bad = f"NOT regexp_full_match({v}, '[+-]?[0-9]{{1,18}}')"
-        reason = "not a whole number"
-    elif kind == "decimal":
-        value = f"TRY_CAST({v} AS DECIMAL(18,2))"
-        bad = f"NOT regexp_full_match({v}, '[+-]?[0-9]{{1,16}}([.][0-9]{{1,2}})?')"
-        reason = "not a decimal number with '.' and at most 2 decimals"
-    elif kind == "date":
-        value = f"TRY_STRPTIME({v}, ['%Y-%m-%d', '%Y/%m/%d'])::DATE"
-        bad = f"{value} IS NULL"
-        reason = "not a date (expected YYYY-MM-DD)"
-    elif kind == "datetime":
-        value = f"TRY_CAST(replace({v}, '/', '-') AS TIMESTAMP)"
-        bad = f"{value} IS NULL"
-        reason = "not a date and time (expected YYYY-MM-DD HH:MM:SS)"
-    elif kind == "bool":
-        value = (
-            f"CASE WHEN lower({v}) IN {TRUE_WORDS} THEN TRUE "
-            f"WHEN lower({v}) IN {FALSE_WORDS} THEN FALSE END"
-        )
-        bad = f"{value} IS NULL"
-        reason = "not true or false (use true/false, yes/no, 1/0)"
-    elif kind == "enum":
-        value = f"lower({v})"
-        bad = f"lower({v}) NOT IN ({', '.join(repr(x) for x in column.values)})"
-        reason = "must be one of " + ", ".join(column.values)
-    else:
-        value = v
-        bad = f"length({v}) > {column.max_length}" if column.max_length else "FALSE"
-        reason = f"longer than {column.max_length} characters"
-    checks = [f"WHEN {v} IS NOT NULL AND ({bad}) THEN '{_sql_text(reason)}'"]
+    value, bad, reason = _kind_sql(column, v)
+    checks = [
+        f"WHEN {v} IS NOT NULL AND regexp_matches({v}, '{CONTROL}') "
+        "THEN 'contains control characters'",
+        f"WHEN {v} IS NOT NULL AND ({bad}) THEN '{_sql_text(reason)}'",
+    ]
     if column.required:
         checks.insert(0, f"WHEN {v} IS NULL THEN 'required value is missing'")
     if column.minimum is not None:
         checks.append(f"WHEN {value} < {column.minimum} THEN 'must be at least {column.minimum}'")
+    if column.default is not None:
+        value = f"COALESCE({value}, {_default_sql(column)})"
     return value, "CASE " + " ".join(checks) + " END"
+
+
+def _default_sql(column: Column) -> str:
+    if column.kind == "bool":
+        return "TRUE" if column.default in TRUE_WORDS else "FALSE"
+    return f"'{_sql_text(column.default or '')}'"
 
 
 def _sql_text(text: str) -> str:

@@ -13,11 +13,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from carecycle.errors import InputError
+from carecycle.errors import InputError, StoreError
 from carecycle.ingest.contracts import CONTRACTS, import_order
 from carecycle.ingest.readers import Problem, read_file
 from carecycle.ingest.references import check_references
-from carecycle.ingest.validate import Checked, PhoneRegions, check_file, store_columns
+from carecycle.ingest.validate import (
+    REJECT_COLUMNS,
+    ROW,
+    Checked,
+    PhoneRegions,
+    check_file,
+    store_columns,
+)
 from carecycle.store import schema
 from carecycle.store.db import Store
 
@@ -86,7 +93,10 @@ def ordered(items: Sequence[tuple[str, Path]]) -> list[tuple[str, Path]]:
     for entity, _ in items:
         if entity not in rank:
             raise InputError(f"unknown entity {entity!r}; expected one of {', '.join(rank)}")
-    return sorted(items, key=lambda item: rank[item[0]])
+    unique: dict[Path, tuple[str, Path]] = {}
+    for entity, path in items:
+        unique.setdefault(path.resolve(), (entity, path))
+    return sorted(unique.values(), key=lambda item: rank[item[0]])
 
 
 def import_files(
@@ -137,9 +147,42 @@ def _check_batch(
         if not checked.problems:
             raw.release()  # a later reference problem reads the file again
         batch.append(checked)
+    _reject_keys_seen_in_earlier_files(batch)
     say("checking references")
     check_references(batch, _known_ids(store))
     return batch
+
+
+def _reject_keys_seen_in_earlier_files(batch: Sequence[Checked]) -> None:
+    """Refuse a key that an earlier file of the same entity in this import already has."""
+    seen: dict[str, list[tuple[Checked, pa.Array]]] = {}
+    for checked in batch:
+        keys = _key_text(checked)
+        for earlier, earlier_keys in seen.get(checked.entity, []):
+            again = pc.is_in(keys, value_set=earlier_keys)
+            if pc.any(again).as_py():
+                lines = checked.raw.lines_of(checked.table.filter(again)[ROW].to_pylist())
+                label = ", ".join(CONTRACTS[checked.entity].key)
+                checked.reject(
+                    again,
+                    [
+                        Problem(
+                            str(checked.raw.path),
+                            line,
+                            label,
+                            f"key also in {earlier.raw.path.name}",
+                        )
+                        for line in lines
+                    ],
+                )
+                keys = _key_text(checked)
+        seen.setdefault(checked.entity, []).append((checked, keys))
+
+
+def _key_text(checked: Checked) -> pa.Array:
+    parts = [checked.table[k].cast(pa.string()) for k in CONTRACTS[checked.entity].key]
+    joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
+    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
 
 def _account_countries(store: Store, batch: Sequence[Checked]) -> PhoneRegions:
@@ -183,6 +226,16 @@ def _dry(batch: Sequence[Checked]) -> tuple[FileResult, ...]:
 
 
 def _write_batch(
+    store: Store, batch: Sequence[Checked], batch_id: str, now: datetime, say: Progress
+) -> tuple[FileResult, ...]:
+    try:
+        return _write_all(store, batch, batch_id, now, say)
+    except sa.exc.DBAPIError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise StoreError(f"the store refused the import ({first}); nothing was written") from None
+
+
+def _write_all(
     store: Store, batch: Sequence[Checked], batch_id: str, now: datetime, say: Progress
 ) -> tuple[FileResult, ...]:
     results = []
@@ -244,25 +297,27 @@ def _log_row(
         "updated": result.updated,
         "unchanged": result.unchanged,
         "rejected": result.rejected,
-        "started_at": now,
-        "finished_at": now,
+        "imported_at": now,
     }
 
 
 def _write_rejects(checked: Checked) -> Path:
-    """Write FILE.rejects.csv beside the input: each rejected row as read, with why."""
+    """Write FILE.rejects.csv beside the input: each rejected row as read, with why.
+
+    The file imports as it is once fixed: `_line` and `_reasons` are ignored on import.
+    """
     raw = checked.raw
     path = raw.path.with_name(raw.path.stem + ".rejects.csv")
     reasons: dict[int, list[str]] = {}
     for p in sorted(checked.problems, key=_where):
-        reasons.setdefault(p.line, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+        why = f"{p.column}: {p.reason}" if p.column else f"{p.reason}: {p.value}"
+        reasons.setdefault(p.line, []).append(why)
+    names = [n for n in raw.table.column_names if n not in REJECT_COLUMNS]
     rows = dict(zip(raw.lines_of(range(raw.table.num_rows)), raw.table.to_pylist(), strict=True))
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["line", "reasons", *raw.table.column_names])
-        for line, why in sorted(reasons.items()):
+        writer.writerow([*names, *REJECT_COLUMNS])
+        for line, listed in sorted(reasons.items()):
             values = rows.get(line, {})
-            writer.writerow(
-                [line, "; ".join(why), *(values.get(n) for n in raw.table.column_names)]
-            )
+            writer.writerow([*(values.get(n) for n in names), line, "; ".join(listed)])
     return path

@@ -22,7 +22,6 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from carecycle.errors import StoreError, StoreLockedError
-from carecycle.store import schema
 
 _LOCK_PID = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
 
@@ -226,8 +225,3 @@ def _copy_into_postgres(conn: sa.Connection, name: str, data: pa.Table) -> None:
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT csv)') as copy:
         copy.write(buffer.getvalue())
-
-
-def table(name: str) -> sa.Table:
-    """Return the schema's table called `name`."""
-    return schema.metadata.tables[name]

@@ -23,24 +23,17 @@ class DuckDBImpl(DefaultImpl):
     transactional_ddl = True
 
 
-def _config(store: Store) -> Config:
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
-    config.attributes["store"] = store
     return config
 
 
 def head_revision() -> str:
     """Return the newest revision the code knows."""
-    head = ScriptDirectory.from_config(_config_without_store()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
-
-
-def _config_without_store() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(_SCRIPTS))
-    return config
 
 
 def current_revision(store: Store) -> str | None:
@@ -52,7 +45,7 @@ def current_revision(store: Store) -> str | None:
 def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
     """Migrate the store to `revision`; return the revisions before and after."""
     before = current_revision(store)
-    config = _config(store)
+    config = _config()
     with store.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

@@ -218,8 +218,7 @@ import_log = sa.Table(
     sa.Column("updated", sa.Integer, nullable=False),
     sa.Column("unchanged", sa.Integer, nullable=False),
     sa.Column("rejected", sa.Integer, nullable=False),
-    sa.Column("started_at", sa.DateTime, nullable=False),
-    sa.Column("finished_at", sa.DateTime, nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
 )
 
 merge_log = sa.Table(

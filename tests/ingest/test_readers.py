@@ -75,3 +75,48 @@ def test_released_rows_are_read_again_unless_the_file_changed(tmp_path: Path) ->
     path.write_text(CHINESE + "A3,x\n", encoding="gb18030")
     with pytest.raises(InputError, match="changed while it was being imported"):
         _ = raw.table
+
+
+def test_old_mac_line_ends_and_a_header_without_newline_are_read(tmp_path: Path) -> None:
+    raw = read_file(write(tmp_path / "a.csv", b"account_id,name\rA1,x\rA2,y"))
+    assert raw.table["account_id"].to_pylist() == ["A1", "A2"]
+    assert raw.lines_of([1]) == [3]
+    assert read_file(write(tmp_path / "h.csv", b"account_id,name")).table.num_rows == 0
+
+
+@pytest.mark.parametrize(("given", "expected"), [("tab", "\t"), ("\\t", "\t"), (";", ";")])
+def test_delimiter_option_takes_one_character_or_tab(
+    tmp_path: Path, given: str, expected: str
+) -> None:
+    text = f"account_id{expected}name\nA1{expected}x\n"
+    assert (
+        read_file(write(tmp_path / "a.csv", text.encode()), delimiter=given).delimiter == expected
+    )
+
+
+def test_unusable_delimiter_or_encoding_is_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"account_id\nA1\n")
+    with pytest.raises(InputError, match="give one character"):
+        read_file(path, delimiter=";;")
+    for encoding in ("hex", "nope"):
+        with pytest.raises(InputError, match="unknown text encoding"):
+            read_file(path, encoding=encoding)
+
+
+def test_parquet_timestamps_and_wide_decimals_read_as_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "o.parquet"
+    table = pa.table(
+        {
+            "at": pa.array([1704412800_000_000_000], pa.timestamp("ns")),
+            "amount": pa.array([12.5], pa.float64()).cast(pa.decimal128(10, 4)),
+        }
+    )
+    pq.write_table(table, path)
+    assert read_file(path).table.to_pylist() == [{"at": "2024-01-05 00:00:00", "amount": "12.5000"}]
+
+
+def test_parquet_column_that_cannot_be_text_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "o.parquet"
+    pq.write_table(pa.table({"order_id": pa.array([[1, 2]], pa.list_(pa.int64()))}), path)
+    with pytest.raises(InputError, match="column order_id holds list"):
+        read_file(path)

@@ -150,6 +150,10 @@ BAD_ROWS = [
         "account_id",
         "duplicate key, first seen on line 2",
     ),
+    ("accounts", ACCOUNTS + "A3,X,Beijing,100020,0000-01-01\n", 4, "created_on", "not a date"),
+    ("accounts", ACCOUNTS + "A3,X,Beijing,100020,24-01-05\n", 4, "created_on", "not a date"),
+    ("accounts", ACCOUNTS + "A3,X\x01,Beijing,100020,2024-01-05\n", 4, "name", "control char"),
+    ("order_lines", LINES + "L3,O1,P1,3000000000,10\n", 4, "quantity", "and 2147483647"),
 ]
 
 
@@ -188,8 +192,8 @@ def test_skip_bad_writes_good_rows_and_a_reject_file(store: Store, tmp_path: Pat
     orders = next(f for f in report.files if f.entity == "orders")
     assert (orders.inserted, orders.rejected) == (2, 1)
     rejects = (directory / "orders.rejects.csv").read_text().splitlines()
-    assert rejects[0] == "line,reasons,order_id,account_id,ordered_on"
-    assert rejects[1].startswith("4,account_id: no accounts row 'A9'")
+    assert rejects[0] == "order_id,account_id,ordered_on,_line,_reasons"
+    assert rejects[1].startswith("O3,A9,2024-07-01,4,account_id: no accounts row 'A9'")
     line_rejects = (directory / "order_lines.rejects.csv").read_text()
     assert "which this import rejected" in line_rejects
     assert counts(store)["order_lines"] == 2
@@ -252,3 +256,67 @@ def test_a_contact_phone_is_read_in_its_account_country(store: Store, tmp_path: 
         ("C1", "+61396760148", None),
         ("C2", "+861065529988", None),
     ]
+
+
+def test_fixed_rejects_file_imports_as_it_is(store: Store, tmp_path: Path) -> None:
+    directory = world(tmp_path / "w", orders=ORDERS + "O3,A9,2024-07-01\n")
+    run(store, directory, skip_bad=True)
+    rejects = directory / "orders.rejects.csv"
+    rejects.write_text(rejects.read_text().replace("O3,A9,", "O3,A1,"))
+    report = import_files(store, [("orders", rejects)], default_region="CN", now=NOW)
+    assert (report.committed, report.files[0].inserted) == (True, 1)
+
+
+def test_ragged_row_keeps_its_text_in_the_rejects_file(store: Store, tmp_path: Path) -> None:
+    directory = world(tmp_path / "w", products=PRODUCTS + "P2,Server,server\n")
+    run(store, directory, skip_bad=True)
+    text = (directory / "products.rejects.csv").read_text()
+    assert "has 3 fields, the header has 5: P2,Server,server" in text
+
+
+def test_empty_cell_in_a_column_with_a_default_takes_the_default(
+    store: Store, tmp_path: Path
+) -> None:
+    contacts = "contact_id,account_id,name,do_not_contact\nC1,A1,Ann,\nC2,A2,Bo,yes\n"
+    orders = "order_id,account_id,ordered_on,status\nO1,A1,2024-03-02,\nO2,A2,2024-06-01,refunded\n"
+    assert run(store, world(tmp_path / "w", contacts=contacts, orders=orders)).committed
+    c, o = schema.contacts.c, schema.orders.c
+    with store.begin() as conn:
+        dnc = dict(conn.execute(sa.select(c.contact_id, c.do_not_contact)).all())
+        status = dict(conn.execute(sa.select(o.order_id, o.status)).all())
+    assert dnc == {"C1": False, "C2": True}
+    assert status == {"O1": "booked", "O2": "refunded"}
+
+
+def test_skip_bad_never_keeps_a_renewal_of_a_rejected_agreement(
+    store: Store, tmp_path: Path
+) -> None:
+    agreements = (
+        "agreement_id,account_id,program,sa,start_on,end_on,renewed_from,partner_id\n"
+        "AG1,A1,open_license,yes,2022-01-01,2023-12-31,,NOPE\n"
+        "AG2,A1,open_license,yes,2024-01-01,2025-12-31,AG1,\n"
+        "AG3,A2,select,no,2024-01-01,2026-12-31,,\n"
+    )
+    report = run(store, world(tmp_path / "w", agreements=agreements), skip_bad=True)
+    found = sorted((p.line, p.column) for p in report.problems)
+    assert found == [(2, "partner_id"), (3, "renewed_from")]
+    with store.begin() as conn:
+        kept = conn.execute(sa.select(schema.agreements.c.agreement_id)).scalars().all()
+    assert kept == ["AG3"]
+
+
+def test_a_key_in_two_files_of_one_entity_is_refused(store: Store, tmp_path: Path) -> None:
+    directory = world(tmp_path / "w")
+    (directory / "accounts_more.csv").write_text("account_id,name\nA2,Acme again\nA5,New Co\n")
+    report = run(store, directory)
+    assert not report.committed
+    [problem] = report.problems
+    assert (Path(problem.file).name, problem.line) == ("accounts_more.csv", 2)
+    assert "key also in accounts.csv" in problem.reason
+
+
+def test_the_same_file_given_twice_is_imported_once(store: Store, tmp_path: Path) -> None:
+    path = world(tmp_path / "w") / "accounts.csv"
+    items = [("accounts", path), ("accounts", path)]
+    report = import_files(store, items, default_region="CN", now=NOW)
+    assert [f.inserted for f in report.files] == [2]

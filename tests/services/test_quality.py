@@ -113,3 +113,21 @@ def test_an_empty_store_has_zero_kpis_not_errors(store: Store) -> None:
     assert report.completeness.average_points == 0.0
     assert all(r.reachable.share == 0.0 for r in report.reachability)
     assert report.orphan_rows == 0
+
+
+def test_a_merged_accounts_contacts_count_for_its_survivor(store: Store) -> None:
+    address = {"address": "1 Main St", "postcode": "100020", "city": "Beijing"}
+    with store.begin() as conn:
+        conn.execute(
+            schema.accounts.insert(),
+            [
+                {"account_id": "A1", "name": "One", **address, "merged_into": None},
+                {"account_id": "A2", "name": "One Ltd", **address, "merged_into": "A1"},
+            ],
+        )
+        conn.execute(
+            schema.contacts.insert(), [contact("C2", "A2", email="a@x.cn", consent_email=True)]
+        )
+    report = measure_quality(store, similarity=88, now=NOW)
+    edm = report.reachability[0]
+    assert (report.accounts, edm.channel, edm.reachable.count) == (1, "edm", 1)

@@ -70,3 +70,14 @@ def test_store_at_older_revision_is_refused(store_url: str) -> None:
             migrate.ensure_current(opened)
     finally:
         opened.close()
+
+
+def test_migrations_build_exactly_the_schema(store: Store) -> None:
+    query = sa.text(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = current_schema() and table_name <> 'alembic_version'"
+    )
+    with store.begin() as conn:
+        migrated = {(t, c) for t, c in conn.execute(query)}
+    declared = {(t.name, c.name) for t in schema.metadata.sorted_tables for c in t.columns}
+    assert migrated == declared

@@ -104,8 +104,7 @@ def upgrade() -> None:
         sa.Column("updated", sa.Integer(), nullable=False),
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
-        sa.Column("started_at", sa.DateTime(), nullable=False),
-        sa.Column("finished_at", sa.DateTime(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("import_id", name=op.f("pk_import_log")),
     )
     op.create_table(
