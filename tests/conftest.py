@@ -79,6 +79,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """Yield the URL of a fresh, empty PostgreSQL database."""
+    yield from _fresh_postgres_url()
+
+
+@pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
     """Yield an empty store at the current schema revision, on each backend."""
     opened = open_store(store_url)

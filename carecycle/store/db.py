@@ -148,14 +148,9 @@ def _connect_ibis(store: Store) -> Any:
     if store.is_duckdb:
         raw = store.engine.raw_connection().driver_connection
         return ibis.duckdb.from_connection(_DuckDBForIbis(raw))
-    parsed = sa.make_url(store.url)
-    return ibis.postgres.connect(
-        host=parsed.host or "localhost",
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        database=parsed.database,
-    )
+    # The whole URL, query included (sslmode, a socket host, …), in Ibis's own scheme.
+    url = sa.make_url(store.url).set(drivername="postgres")
+    return ibis.connect(url.render_as_string(hide_password=False))
 
 
 class _DuckDBForIbis:

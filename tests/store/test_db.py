@@ -81,3 +81,12 @@ def test_migrations_build_exactly_the_schema(store: Store) -> None:
         migrated = {(t, c) for t, c in conn.execute(query)}
     declared = {(t.name, c.name) for t in schema.metadata.sorted_tables for c in t.columns}
     assert migrated == declared
+
+
+def test_ibis_on_postgresql_keeps_the_url_parameters(postgres_url: str) -> None:
+    opened = open_store(f"{postgres_url}?application_name=carecycle-test")
+    try:
+        shown = opened.ibis().raw_sql("show application_name").fetchall()
+    finally:
+        opened.close()
+    assert shown == [("carecycle-test",)]
