@@ -51,7 +51,9 @@ partners = sa.Table(
     sa.Column("tier", sa.String(16)),
     sa.Column("region", sa.String(64)),
     sa.Column("email", sa.String(254)),
+    sa.Column("email_issue", sa.String(120)),
     sa.Column("phone", sa.String(32)),
+    sa.Column("phone_issue", sa.String(120)),
 )
 
 accounts = sa.Table(

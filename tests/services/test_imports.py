@@ -320,3 +320,14 @@ def test_the_same_file_given_twice_is_imported_once(store: Store, tmp_path: Path
     items = [("accounts", path), ("accounts", path)]
     report = import_files(store, items, default_region="CN", now=NOW)
     assert [f.inserted for f in report.files] == [2]
+
+
+def test_partner_contact_details_are_cleansed_and_flagged(store: Store, tmp_path: Path) -> None:
+    partners = "partner_id,name,email,phone\nPA1,Channel Co,Sales@GMIAL.com,12345\n"
+    assert run(store, world(tmp_path / "w", partners=partners)).committed
+    p = schema.partners.c
+    with store.begin() as conn:
+        row = conn.execute(sa.select(p.email, p.email_issue, p.phone_issue)).one()
+    assert row.email == "sales@gmial.com"
+    assert row.email_issue == "domain looks like a typo of gmail.com"
+    assert row.phone_issue is not None

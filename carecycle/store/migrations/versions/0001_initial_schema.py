@@ -165,7 +165,9 @@ def upgrade() -> None:
         sa.Column("tier", sa.String(length=16), nullable=True),
         sa.Column("region", sa.String(length=64), nullable=True),
         sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("email_issue", sa.String(length=120), nullable=True),
         sa.Column("phone", sa.String(length=32), nullable=True),
+        sa.Column("phone_issue", sa.String(length=120), nullable=True),
         sa.PrimaryKeyConstraint("partner_id", name=op.f("pk_partners")),
     )
     op.create_table(
