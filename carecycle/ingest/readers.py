@@ -12,7 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +56,7 @@ class RawFile:
     delimiter: str | None
     _table: pa.Table | None
     problems: list[Problem] = field(default_factory=list)
+    ragged_rows: int = 0
     _content: bytes | None = field(default=None, repr=False)
     _lines: list[int] | None = field(default=None, repr=False)
 
@@ -235,10 +236,11 @@ class _NotUtf8Error(Exception):
 
 def _arrow_csv(raw: RawFile, utf8: bytes) -> pa.Table:
     header = _read_header(raw, utf8)
-    skipped: list[tuple[int | None, str]] = []
+    skipped = False
 
-    def on_invalid(row: pa_csv.InvalidRow) -> str:
-        skipped.append((row.number, row.actual_columns))
+    def on_invalid(_: pa_csv.InvalidRow) -> str:
+        nonlocal skipped
+        skipped = True
         return "skip"
 
     options = pa_csv.ConvertOptions(
@@ -260,6 +262,7 @@ def _arrow_csv(raw: RawFile, utf8: bytes) -> pa.Table:
         raise InputError(f"{raw.path}: cannot be read as CSV ({exc})") from None
     if skipped:
         _, ragged = _scan_records(raw._text(), raw.delimiter or ",", len(header))
+        raw.ragged_rows = len(ragged)
         raw.problems.extend(
             Problem(
                 str(raw.path),
@@ -297,24 +300,36 @@ def _clean_header(name: str) -> str:
     return name.strip().strip("\ufeff").strip().lower()
 
 
+def _records(text: str, delimiter: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Return the header and an iterator of (starting line, fields) over the records after it."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+
+    def walk() -> Iterator[tuple[int, list[str]]]:
+        previous_end = reader.line_num
+        for record in reader:
+            yield previous_end + 1, record
+            previous_end = reader.line_num
+
+    return header, walk()
+
+
 def _undecodable(raw: RawFile) -> list[Problem]:
     """Name every line and field holding bytes that are not valid in the file's encoding."""
     text = _strip_bom(raw._content or b"").decode(raw.encoding, errors="surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=raw.delimiter or ",")
-    header = [_clean_header(h) for h in next(reader, [])]
+    header, records = _records(text, raw.delimiter or ",")
+    names = [_clean_header(h) for h in header]
+    reason = f"bytes that are not valid {raw.encoding}" + (
+        " (if the file is in another encoding, pass --encoding, e.g. gb18030)"
+        if raw.encoding == "utf-8"
+        else ""
+    )
     found = []
-    previous_end = reader.line_num
-    for record in reader:
+    for line, record in records:
         for i, value in enumerate(record):
             if any("\udc80" <= ch <= "\udcff" for ch in value):
-                column = header[i] if i < len(header) else f"field {i + 1}"
-                reason = f"bytes that are not valid {raw.encoding}" + (
-                    " (if the file is in another encoding, pass --encoding, e.g. gb18030)"
-                    if raw.encoding == "utf-8"
-                    else ""
-                )
-                found.append(Problem(str(raw.path), previous_end + 1, column, reason))
-        previous_end = reader.line_num
+                column = names[i] if i < len(names) else f"field {i + 1}"
+                found.append(Problem(str(raw.path), line, column, reason))
     return found
 
 
@@ -322,15 +337,11 @@ def _scan_records(
     text: str, delimiter: str, width: int
 ) -> tuple[list[int], list[tuple[int, list[str]]]]:
     """Return the starting line of each well-formed record, and (line, fields) of the rest."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader, None)
     starts: list[int] = []
     ragged: list[tuple[int, list[str]]] = []
-    previous_end = reader.line_num
-    for record in reader:
+    for line, record in _records(text, delimiter)[1]:
         if len(record) == width:
-            starts.append(previous_end + 1)
+            starts.append(line)
         elif record:
-            ragged.append((previous_end + 1, record))
-        previous_end = reader.line_num
+            ragged.append((line, record))
     return starts, ragged

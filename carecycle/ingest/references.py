@@ -56,19 +56,13 @@ def _check_column(
 
 
 def _rejected_keys(batch: Sequence[Checked], target: str, key: str) -> set[str]:
+    """Return the keys the target's files hold but this import did not accept."""
     rejected: set[str] = set()
     for checked in batch:
-        if checked.entity == target and checked.problems:
-            lines = checked.rejected_lines
-            raw = checked.raw.table
-            if key in raw.column_names:
-                all_lines = checked.raw.lines_of(range(raw.num_rows))
-                ids = raw[key].to_pylist()
-                rejected |= {
-                    str(i).strip()
-                    for i, ln in zip(ids, all_lines, strict=True)
-                    if ln in lines and i
-                }
+        if checked.entity == target and checked.problems and key in checked.raw.table.column_names:
+            read = pc.utf8_trim_whitespace(checked.raw.table[key])
+            kept = pc.is_in(read, value_set=checked.table[key].combine_chunks())
+            rejected |= set(read.filter(pc.invert(kept)).to_pylist())
     return rejected
 
 

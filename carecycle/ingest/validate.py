@@ -70,8 +70,8 @@ def check_file(
     """
     present = _check_header(raw, contract)
     typed = _type_columns(raw, contract, present)
-    ragged = sum(1 for p in raw.problems if p.reason.startswith("has "))
-    checked = Checked(contract.entity, raw, typed, list(raw.problems), raw.table.num_rows + ragged)
+    rows_read = raw.table.num_rows + raw.ragged_rows
+    checked = Checked(contract.entity, raw, typed, list(raw.problems), rows_read)
     _reject_reader_problems(checked)
     _reject_bad_values(checked, contract, present)
     _reject_duplicate_keys(checked, contract)
