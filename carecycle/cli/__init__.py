@@ -65,12 +65,13 @@ def version() -> None:
 
 
 def _register() -> None:
-    from carecycle.cli import data, dedupe, store, synth
+    from carecycle.cli import data, dedupe, programs, store, synth
 
     store.register(app)
     dedupe.register(app)
     data.register(app)
     synth.register(app)
+    programs.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,6 +28,35 @@ SEVERITIES = ("low", "medium", "high", "critical")
 OPPORTUNITY_STAGES = ("open", "won", "lost")
 REFERRAL_STATUSES = ("pending", "qualified", "purchased", "rejected")
 PARTNER_TIERS = ("gold", "silver", "registered")
+# A touch's life: the planner's decisions first, then what the channels report.
+PLANNER_STATUSES = (
+    "planned",
+    "deferred",
+    "held_out",
+    "suppressed",
+    "dropped",
+    "expired",
+    "cancelled",
+)
+CHANNEL_STATUSES = (
+    "sent", "delivered", "bounced", "failed", "opened", "clicked",
+    "reached", "not_reached", "responded", "completed", "unsubscribed",
+)  # fmt: skip
+TOUCH_STATUSES = PLANNER_STATUSES + CHANNEL_STATUSES
+# Statuses that mean the customer did not get (and will not get) the touch.
+NOT_RECEIVED = (
+    "deferred",
+    "held_out",
+    "suppressed",
+    "dropped",
+    "expired",
+    "cancelled",
+    "bounced",
+    "failed",
+)
+# Statuses that show the customer answered through the touch's channel.
+RESPONSES = ("opened", "clicked", "reached", "responded", "completed")
+HOLDOUT_ARMS = ("test", "holdout")
 
 MONEY = sa.Numeric(18, 2)
 ID = sa.String(64)
@@ -122,6 +151,7 @@ agreements = sa.Table(
     sa.Column("currency", sa.String(3)),
     _ref("renewed_from"),
     _ref("partner_id"),
+    sa.Column("cancelled_on", sa.Date, doc="Set when the agreement was cancelled."),
 )
 
 orders = sa.Table(
@@ -236,6 +266,74 @@ merge_log = sa.Table(
     sa.Column("undone_at", sa.DateTime),
 )
 
+program_revisions = sa.Table(
+    "program_revisions",
+    metadata,
+    sa.Column("program_id", sa.String(64), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, doc="The version the file declares."),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("registered_on", sa.Date, nullable=False),
+)
+
+holdout_assignments = sa.Table(
+    "holdout_assignments",
+    metadata,
+    sa.Column("program_id", sa.String(64), primary_key=True),
+    sa.Column("account_id", ID, primary_key=True),
+    sa.Column("arm", sa.String(8), nullable=False),
+    sa.Column("assigned_on", sa.Date, nullable=False),
+    sa.Column("share", sa.Float, nullable=False),
+    sa.Column("salt", sa.String(100), nullable=False),
+)
+
+touches = sa.Table(
+    "touches",
+    metadata,
+    sa.Column("touch_uid", sa.String(32), primary_key=True, doc="Digest of the natural key."),
+    sa.Column("program_id", sa.String(64), nullable=False),
+    sa.Column("touch_id", sa.String(64), nullable=False),
+    sa.Column("account_id", ID, nullable=False),
+    sa.Column("cycle", sa.String(100), nullable=False, doc="The anchor the touch belongs to."),
+    sa.Column("agreement_id", ID),
+    sa.Column("program_revision", sa.Integer, nullable=False),
+    sa.Column("stage_id", sa.String(64), nullable=False),
+    sa.Column("contact_id", ID),
+    sa.Column("channel", sa.String(16)),
+    sa.Column("content", sa.String(200), nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("kpi", sa.String(64)),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("planned_on", sa.Date, nullable=False, doc="The day it goes out or is retried."),
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(300)),
+    sa.Column("created_on", sa.Date, nullable=False),
+    sa.Column("updated_on", sa.Date, nullable=False),
+    sa.UniqueConstraint("program_id", "touch_id", "account_id", "cycle"),
+)
+
+touch_events = sa.Table(
+    "touch_events",
+    metadata,
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    sa.Column("touch_uid", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("occurred_at", sa.DateTime, nullable=False),
+    sa.Column("detail", sa.String(300)),
+)
+
+account_scores = sa.Table(
+    "account_scores",
+    metadata,
+    sa.Column("account_id", ID, primary_key=True),
+    sa.Column("score", sa.String(32), primary_key=True),
+    sa.Column("scored_on", sa.Date, primary_key=True),
+    sa.Column("value", sa.Float),
+    sa.Column("band", sa.String(16)),
+)
+
 
 # Secondary indexes serve PostgreSQL's row lookups; DuckDB scans columns and its indexes
 # would only slow bulk loads, so they are created on PostgreSQL alone.
@@ -254,6 +352,9 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("opportunities", ("account_id",)),
     ("referrals", ("referrer_account_id",)),
     ("merge_log", ("survivor_id",)),
+    ("touches", ("account_id",)),
+    ("touches", ("planned_on",)),
+    ("touch_events", ("touch_uid",)),
 )
 
 for _table, _columns in POSTGRES_INDEXES:

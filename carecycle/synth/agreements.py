@@ -184,6 +184,7 @@ def build_agreements_table(
         "currency": pick(("CNY", "USD"), accounts.usd[account].astype(np.int64)),
         "renewed_from": with_nulls(agreement_ids.take(np.maximum(renewed, 0)), renewed < 0),
         "partner_id": link_partners(partners, accounts.partner[account]),
+        "cancelled_on": pa.nulls(agreements.count, pa.date32()),
     }
     return table("agreements", columns)
 
