@@ -14,7 +14,8 @@ from typing import Any
 import ibis
 from ibis import _
 
-from carecycle.engine.audience import FactNeeds, compile_compare
+from carecycle.engine.audience import FactNeeds, column_of, compile_compare
+from carecycle.engine.triggers import shift_days
 from carecycle.ingest.quality import usable_email, usable_phone
 from carecycle.programs.conditions import FACTS, HasContact, Received
 from carecycle.store.schema import NOT_RECEIVED
@@ -85,7 +86,8 @@ def attach_facts(
     }
     for name in sorted(namespaces):
         if name in builders:
-            cycles = _left_join(cycles, builders[name](accounts, tables, as_of))
+            wanted = frozenset(column_of(f) for f in needs.facts)
+            cycles = _left_join(cycles, builders[name](accounts, tables, as_of, wanted))
         elif name.startswith("score."):
             cycles = _left_join(cycles, _score_facts(accounts, tables, as_of, name[6:]))
     for leaf in needs.received:
@@ -110,7 +112,7 @@ def _flag_join(cycles: Any, flags: Any, name: str) -> Any:
 
 
 def _agreement_facts(cycles: Any, as_of: date) -> Any:
-    after_end = (cycles.end_on + ibis.interval(days=1)).cast("date")
+    after_end = shift_days(cycles.end_on, 1)
     return cycles.mutate(
         agreement__program=cycles.program,
         agreement__sa=cycles.sa,
@@ -130,34 +132,42 @@ def _whole_months(start: Any, end: Any) -> Any:
     return months - (end.day() < start.day()).cast("int64")
 
 
-def _account_facts(accounts: Any, tables: Tables, as_of: date) -> Any:
+def _account_facts(accounts: Any, tables: Tables, as_of: date, wanted: frozenset[str]) -> Any:
     source = tables["accounts"]
     names = [f.split(".")[1] for f in FACTS if f.startswith("account.")]
     picked = source.select("account_id", **{f"account__{n}": source[n] for n in names})
     return picked.semi_join(accounts, "account_id")
 
 
-def _order_facts(accounts: Any, tables: Tables, as_of: date) -> Any:
+LINE_FACTS = ("orders__revenue", "orders__revenue_12m", "orders__products")
+
+
+def _order_facts(accounts: Any, tables: Tables, as_of: date, wanted: frozenset[str]) -> Any:
     orders = tables["orders"]
     booked = orders.filter(orders.status == "booked", orders.ordered_on <= as_of)
     owned = owned_by_survivor(booked, tables).semi_join(accounts, "account_id")
+    recent = owned.ordered_on > as_of - timedelta(days=365)
+    facts = owned.group_by("account_id").aggregate(
+        orders__count=owned.count(),
+        orders__count_12m=recent.sum(),
+        orders__first_on=owned.ordered_on.min(),
+        orders__last_on=owned.ordered_on.max(),
+    )
+    facts = facts.mutate(
+        orders__days_since_last=ibis.literal(as_of).delta(facts.orders__last_on, unit="day")
+    )
+    if not wanted & set(LINE_FACTS):
+        return facts
     lines = tables["order_lines"]
-    joined = owned.left_join(lines, owned.order_id == lines.order_id)
-    recent = joined.ordered_on > as_of - timedelta(days=365)
+    joined = owned.join(lines, owned.order_id == lines.order_id)
     amount = joined.amount.cast("float64")
-    facts = joined.group_by("account_id").aggregate(
-        orders__count=joined.order_id.nunique(),
-        orders__count_12m=joined.order_id.nunique(where=recent),
+    sums = joined.group_by("account_id").aggregate(
         orders__revenue=amount.sum(),
-        orders__revenue_12m=amount.sum(where=recent),
+        orders__revenue_12m=amount.sum(where=joined.ordered_on > as_of - timedelta(days=365)),
         orders__products=joined.product_id.nunique(),
-        orders__first_on=joined.ordered_on.min(),
-        orders__last_on=joined.ordered_on.max(),
     )
-    return facts.mutate(
-        orders__days_since_last=ibis.literal(as_of).delta(facts.orders__last_on, unit="day"),
-        orders__revenue_12m=facts.orders__revenue_12m.fill_null(0.0),
-    )
+    sums = sums.mutate(orders__revenue_12m=sums.orders__revenue_12m.fill_null(0.0))
+    return _left_join(facts, sums)
 
 
 def _usage_totals(usage: Any, accounts: Any, day_limit: date, name: str) -> Any:
@@ -169,7 +179,7 @@ def _usage_totals(usage: Any, accounts: Any, day_limit: date, name: str) -> Any:
     )
 
 
-def _usage_facts(accounts: Any, tables: Tables, as_of: date) -> Any:
+def _usage_facts(accounts: Any, tables: Tables, as_of: date, wanted: frozenset[str]) -> Any:
     usage = owned_by_survivor(tables["usage_snapshots"], tables).semi_join(accounts, "account_id")
     now = _usage_totals(usage, accounts, as_of, "now")
     then = _usage_totals(usage, accounts, as_of - timedelta(days=TREND_DAYS), "then")
@@ -190,7 +200,7 @@ def _usage_facts(accounts: Any, tables: Tables, as_of: date) -> Any:
     )
 
 
-def _case_facts(accounts: Any, tables: Tables, as_of: date) -> Any:
+def _case_facts(accounts: Any, tables: Tables, as_of: date, wanted: frozenset[str]) -> Any:
     cases = owned_by_survivor(tables["support_cases"], tables).semi_join(accounts, "account_id")
     opened = cases.filter(cases.opened_at.date() <= as_of)
     recent = opened.opened_at.date() > as_of - timedelta(days=90)
@@ -208,7 +218,7 @@ def live_contacts(tables: Tables) -> Any:
     return owned_by_survivor(contacts.filter(contacts.merged_into.isnull()), tables)
 
 
-def _contact_counts(accounts: Any, tables: Tables, as_of: date) -> Any:
+def _contact_counts(accounts: Any, tables: Tables, as_of: date, wanted: frozenset[str]) -> Any:
     contacts = live_contacts(tables).semi_join(accounts, "account_id")
     return contacts.group_by("account_id").aggregate(contacts__count=_.count())
 

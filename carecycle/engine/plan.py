@@ -18,7 +18,13 @@ import pyarrow as pa
 from carecycle.engine.arbitration import apply_capacity, apply_caps, apply_quiet_days, pick_contacts
 from carecycle.engine.audience import FactNeeds, compile_condition
 from carecycle.engine.facts import attach_facts, first_purchases, live_agreements
-from carecycle.engine.triggers import ANCHOR_COLUMNS, anchor_bounds, cycle_expr, moment_expr
+from carecycle.engine.triggers import (
+    ANCHOR_COLUMNS,
+    anchor_bounds,
+    cycle_expr,
+    moment_expr,
+    shift_days,
+)
 from carecycle.programs.conditions import leaves
 from carecycle.programs.model import Program, Stage, Touch
 
@@ -26,13 +32,19 @@ Tables = Mapping[str, Any]
 DECISION_COLUMNS = (
     "program_id", "touch_id", "account_id", "cycle", "agreement_id", "stage_id",
     "contact_id", "channel", "content", "priority", "kpi", "due_on", "planned_on",
-    "expires_on", "status", "reason", "existing", "arm",
+    "expires_on", "status", "reason", "touch_uid", "arm",
 )  # fmt: skip
 
 
 def keep(expr: Any) -> Any:
     """Return the expression itself: the default way `decide` settles its steps."""
     return expr
+
+
+CYCLE_COLUMNS = (
+    "account_id", "agreement_id", "start_on", "end_on", "program", "sa", "value",
+    "partner_id", "renewed_from",
+)  # fmt: skip
 
 
 def program_needs(program: Program) -> FactNeeds:
@@ -75,7 +87,7 @@ def _due_branch(cycles: Any, program: Program, stage: Stage, touch: Touch, as_of
         low, high = anchor_bounds(at, as_of - timedelta(days=grace), as_of)
         near = cycles.filter(anchor.between(low, high))
         due = moment_expr(near, at)
-        expires = (due + ibis.interval(days=grace)).cast("date")
+        expires = shift_days(due, grace)
     else:
         _, high = anchor_bounds(at, as_of, as_of)
         near = cycles.filter(anchor <= high)
@@ -103,13 +115,18 @@ def due_touches(tables: Tables, program: Program, as_of: date) -> Any:
     due = ibis.union(*branches) if len(branches) > 1 else branches[0]
     touches = tables["touches"].filter(lambda t: t.program_id == program.id)
     known = touches.select(
-        "touch_id", "account_id", "cycle", known_status="status", known_planned_on="planned_on"
+        "touch_id",
+        "account_id",
+        "cycle",
+        known_uid="touch_uid",
+        known_status="status",
+        known_planned_on="planned_on",
     )
     due = due.left_join(known, ["touch_id", "account_id", "cycle"])
     due = due.drop(*(c for c in due.columns if c.endswith("_right")))
     fresh = due.known_status.isnull()
     retry = (due.known_status == "deferred") & (due.known_planned_on <= as_of)
-    return due.filter(fresh | retry).mutate(existing=~fresh)
+    return due.filter(fresh | retry)
 
 
 def eligible(
@@ -117,7 +134,14 @@ def eligible(
 ) -> Any:
     """Return due touches whose program audience, stage audience and eligibility all hold."""
     needs = program_needs(program)
-    rows = settle(attach_facts(due, tables, needs, as_of=as_of, program_id=program.id))
+    # Facts belong to the agreement, not to each of its due touches: compute them once.
+    agreements = due.select(*CYCLE_COLUMNS).distinct()
+    facts = settle(attach_facts(agreements, tables, needs, as_of=as_of, program_id=program.id))
+    extra = [c for c in facts.columns if c not in CYCLE_COLUMNS]
+    rows = due.join(
+        facts.select("account_id", "agreement_id", *extra), ["account_id", "agreement_id"]
+    )
+    rows = rows.drop(*(c for c in rows.columns if c.endswith("_right")))
     checks = [compile_condition(program.audience, rows, needs)]
     checks.append(
         _per(
@@ -252,7 +276,7 @@ def _decisions(rows: Any, program: Program, as_of: date) -> Any:
         expires_on=rows.expires_on.cast("date"),
         status=status,
         reason=rows.reason,
-        existing=rows.existing,
+        touch_uid=rows.known_uid,
         arm=rows.arm,
     )
 

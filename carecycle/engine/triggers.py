@@ -34,14 +34,28 @@ def moment_on(moment: Moment, anchors: dict[str, date | None]) -> date | None:
     return add_months(anchor, moment.months) + timedelta(days=moment.days)
 
 
+EPOCH = date(1970, 1, 1)
+
+
 def moment_expr(cycles: Any, moment: Moment) -> Any:
     """Return the Ibis date expression of a moment over a table of cycles."""
     value = cycles[ANCHOR_COLUMNS[moment.anchor]]
     if moment.months:
         value = (value + ibis.interval(months=moment.months)).cast("date")
     if moment.days:
-        value = (value + ibis.interval(days=moment.days)).cast("date")
+        value = shift_days(value, moment.days)
     return value
+
+
+def shift_days(value: Any, days: int) -> Any:
+    """Return a date expression moved by whole days.
+
+    DuckDB treats a constant `INTERVAL 30 DAY` as the same expression as `INTERVAL 1 MONTH`
+    and may compute one in place of the other within a query, so days are added to the
+    day number instead of as a constant interval.
+    """
+    shifted = (value.epoch_days() + days).as_interval("D")
+    return (ibis.literal(EPOCH) + shifted).cast("date")
 
 
 def anchor_bounds(moment: Moment, earliest: date, latest: date) -> tuple[date, date]:
@@ -56,10 +70,10 @@ def anchor_bounds(moment: Moment, earliest: date, latest: date) -> tuple[date, d
 def cycle_expr(cycles: Any, anchor: str) -> Any:
     """Return the cycle key of a touch anchored on `anchor`."""
     if anchor == "end":
-        return cycles.agreement_id + "@" + cycles.end_on.cast("string")
+        return (cycles.agreement_id + "@" + cycles.end_on.cast("string")).cast("string")
     if anchor == "first_purchase":
         return ibis.literal("first-purchase")
-    return cycles.agreement_id
+    return cycles.agreement_id.cast("string")
 
 
 def cycle_key(agreement_id: str, end_on: date, anchor: str) -> str:

@@ -85,7 +85,11 @@ def resolve_program(name: str) -> ProgramFile:
 
 def _describe(exc: ValidationError, node: Any, source: str) -> str:
     lines = []
-    for error in exc.errors():
+    errors = exc.errors()
+    # A stage that fails also leaves `stages` short; that echo would only confuse.
+    deeper = {tuple(e["loc"][:1]) for e in errors if len(e["loc"]) > 1}
+    errors = [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in deeper)]
+    for error in errors:
         loc = [part for part in error["loc"] if not str(part).startswith("function-")]
         line = _line_of(node, loc)
         where = ".".join(map(str, loc)) or "program"

@@ -236,6 +236,7 @@ class Program(_Model):
                 _check_received(cond, known, f"touch {touch.id}")
         for stage in self.stages:
             _check_received(stage.audience, known, f"stage {stage.id}")
+        _check_received(self.audience, known, "program audience")
         return self
 
     @property

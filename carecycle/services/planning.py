@@ -279,16 +279,19 @@ def _write_decisions(
             sa.literal(revision, sa.Integer),
             sa.literal(as_of, sa.Date),
             sa.literal(as_of, sa.Date),
-        ).where(sa.not_(c.existing)),
+        ).where(c.touch_uid.is_(None)),
     )
-    conn.execute(insert.on_conflict_do_nothing())
+    # The planner has already left out keys in the store; the unique key still guards
+    # against a second planner on PostgreSQL, where rows it wrote first are skipped.
+    conn.execute(insert if store.is_duckdb else insert.on_conflict_do_nothing())
     changed = ("contact_id", "channel", "planned_on", "status", "reason")
     conn.execute(
         touches.update()
-        .where(touches.c.touch_uid == touch_uid(staged), c.existing, touches.c.status == "deferred")
+        .where(touches.c.touch_uid == c.touch_uid, touches.c.status == "deferred")
         .values(**{name: c[name] for name in changed}, program_revision=revision, updated_on=as_of)
     )
-    _record_events(conn, sa.select(touch_uid(staged), c.status, c.reason), moment)
+    uid = sa.func.coalesce(c.touch_uid, touch_uid(staged))
+    _record_events(conn, sa.select(uid, c.status, c.reason), moment)
     store.unstage(conn, staged)
 
 

@@ -43,10 +43,10 @@ CHANNEL_STATUSES = (
     "reached", "not_reached", "responded", "completed", "unsubscribed",
 )  # fmt: skip
 TOUCH_STATUSES = PLANNER_STATUSES + CHANNEL_STATUSES
-# Statuses that mean the customer did not get (and will not get) the touch.
+# Statuses that mean the customer did not get (and will not get) the touch. A held-out
+# touch is not among them: the control group moves through the stages as if it got it.
 NOT_RECEIVED = (
     "deferred",
-    "held_out",
     "suppressed",
     "dropped",
     "expired",
