@@ -93,3 +93,23 @@ def store(store_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def module_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """Yield a store shared by one test module, once per backend (for costly set-ups)."""
+    if request.param == "duckdb":
+        urls: Iterator[str] = iter(
+            [f"duckdb:///{tmp_path_factory.mktemp('store') / 'store.duckdb'}"]
+        )
+    else:
+        urls = _fresh_postgres_url()
+    for url in urls:
+        opened = open_store(url)
+        migrate.upgrade(opened)
+        try:
+            yield opened
+        finally:
+            opened.close()

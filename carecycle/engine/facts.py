@@ -129,7 +129,7 @@ def _agreement_facts(cycles: Any, as_of: date) -> Any:
 
 def _whole_months(start: Any, end: Any) -> Any:
     months = (end.year() - start.year()) * 12 + end.month() - start.month()
-    return months - (end.day() < start.day()).cast("int64")
+    return months - ibis.ifelse(end.day() < start.day(), 1, 0)
 
 
 def _account_facts(accounts: Any, tables: Tables, as_of: date, wanted: frozenset[str]) -> Any:

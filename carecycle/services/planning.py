@@ -284,14 +284,18 @@ def _write_decisions(
     # The planner has already left out keys in the store; the unique key still guards
     # against a second planner on PostgreSQL, where rows it wrote first are skipped.
     conn.execute(insert if store.is_duckdb else insert.on_conflict_do_nothing())
+    # A touch deferred again keeps its row as it is: it is retried until it goes out or
+    # its grace ends, and only a change of status is written and logged.
+    settled = sa.and_(c.touch_uid.is_not(None), c.status != "deferred")
     changed = ("contact_id", "channel", "planned_on", "status", "reason")
     conn.execute(
         touches.update()
-        .where(touches.c.touch_uid == c.touch_uid, touches.c.status == "deferred")
+        .where(touches.c.touch_uid == c.touch_uid, touches.c.status == "deferred", settled)
         .values(**{name: c[name] for name in changed}, program_revision=revision, updated_on=as_of)
     )
     uid = sa.func.coalesce(c.touch_uid, touch_uid(staged))
-    _record_events(conn, sa.select(uid, c.status, c.reason), moment)
+    news = sa.or_(c.touch_uid.is_(None), settled)
+    _record_events(conn, sa.select(uid, c.status, c.reason).where(news), moment)
     store.unstage(conn, staged)
 
 
@@ -348,7 +352,7 @@ def explain_account(store: Store, found: ProgramFile, account_id: str, as_of: da
 
 SIMULATED = (
     "program_id", "touch_id", "account_id", "cycle", "agreement_id", "stage_id",
-    "contact_id", "channel", "status", "planned_on", "expires_on", "due_on",
+    "contact_id", "channel", "status", "planned_on", "expires_on", "due_on", "touch_uid",
 )  # fmt: skip
 
 
@@ -381,7 +385,8 @@ def simulate_program(
     tables = store_tables(store)
     stored = tables["touches"].select(*SIMULATED)
     logged = tables["holdout_assignments"]
-    simulated = stored.limit(0).to_pyarrow()
+    empty = stored.limit(0).to_pyarrow()
+    simulated = empty.cast(pa.schema([f.with_nullable(True) for f in empty.schema]))
     arms = pa.Table.from_pylist([], schema=ARM_SCHEMA)
     days: list[SimulatedDay] = []
     day = start
@@ -406,9 +411,10 @@ def _key(table: pa.Table) -> pa.Array:
 def _overlay(stored: Any, simulated: pa.Table) -> Any:
     if simulated.num_rows == 0:
         return stored
-    mine = ibis.memtable(simulated).cast(stored.schema())
+    loose = ibis.schema({n: t.copy(nullable=True) for n, t in stored.schema().items()})
+    mine = ibis.memtable(simulated).cast(loose)
     keys = ["program_id", "touch_id", "account_id", "cycle"]
-    return stored.anti_join(mine.select(*keys), keys).union(mine)
+    return stored.cast(loose).anti_join(mine.select(*keys), keys).union(mine)
 
 
 def _fold(simulated: pa.Table, decisions: pa.Table) -> pa.Table:
