@@ -24,20 +24,15 @@ Tables = Mapping[str, Any]
 TREND_DAYS = 90
 
 
-def survivors(tables: Tables) -> Any:
-    """Return (owner, account_id) pairs mapping every account to its live survivor."""
-    accounts = tables["accounts"]
-    return accounts.select(
-        owner=accounts.account_id,
-        account_id=ibis.coalesce(accounts.merged_into, accounts.account_id),
-    )
-
-
 def owned_by_survivor(table: Any, tables: Tables) -> Any:
     """Return `table` with its account_id replaced by the account's survivor."""
-    mapping = survivors(tables)
-    joined = table.join(mapping, table.account_id == mapping.owner)
-    return joined.mutate(account_id=joined.account_id_right).drop("owner", "account_id_right")
+    accounts = tables["accounts"]
+    # Merged accounts are few: map only them, so rows need no join with the whole base.
+    merged = accounts.filter(accounts.merged_into.notnull())
+    mapping = merged.select(owner=merged.account_id, survivor=merged.merged_into)
+    joined = table.left_join(mapping, table.account_id == mapping.owner)
+    survivor = ibis.coalesce(joined.survivor, joined.account_id)
+    return joined.mutate(account_id=survivor).drop("owner", "survivor")
 
 
 def live_agreements(tables: Tables, as_of: date) -> Any:
@@ -73,7 +68,8 @@ def attach_facts(
     cycles: Any, tables: Tables, needs: FactNeeds, *, as_of: date, program_id: str
 ) -> Any:
     """Return `cycles` with a column for every fact and test in `needs`."""
-    accounts = cycles.select("account_id").distinct()
+    base = cycles  # every fact is built from the cycles as given, not from earlier joins
+    accounts = base.select("account_id").distinct()
     namespaces = needs.namespaces()
     if "agreement" in namespaces:
         cycles = _agreement_facts(cycles, as_of)
@@ -91,7 +87,7 @@ def attach_facts(
         elif name.startswith("score."):
             cycles = _left_join(cycles, _score_facts(accounts, tables, as_of, name[6:]))
     for leaf in needs.received:
-        flags = _received(cycles, leaf, tables, as_of=as_of, program_id=program_id)
+        flags = _received(base, leaf, tables, as_of=as_of, program_id=program_id)
         cycles = _flag_join(cycles, flags, needs.column(leaf))
     for test in needs.has_contact:
         cycles = _flag_join(cycles, _has_contact(accounts, tables, test), needs.column(test))

@@ -192,15 +192,10 @@ def touch_params(program: Program) -> Any:
     return ibis.memtable(pa.Table.from_pylist(rows, schema=schema))
 
 
-def decide(
-    tables: Tables,
-    program: Program,
-    as_of: date,
-    *,
-    assignments: Any,
-    settle: Callable[[Any], Any] = keep,
+def candidates(
+    tables: Tables, program: Program, as_of: date, *, settle: Callable[[Any], Any] = keep
 ) -> Any:
-    """Return today's decisions for the program: one row per touch, with status and reason.
+    """Return the touches due today whose audiences and eligibility hold.
 
     `settle` is applied to each step's result; the service uses it to materialise the
     day's candidates (a small set) so later steps read them instead of recomputing.
@@ -212,6 +207,25 @@ def decide(
             group_by=[rows.touch_id, rows.account_id, rows.cycle], order_by=rows.agreement_id
         )
         rows = rows.mutate(dup=first).filter(lambda t: t.dup == 0).drop("dup")
+    return rows
+
+
+def unassigned_accounts(rows: Any, assignments: Any, program: Program) -> Any:
+    """Return the accounts among today's candidates that have no holdout arm yet."""
+    logged = assignments.filter(assignments.program_id == program.id)
+    return rows.select("account_id").distinct().anti_join(logged, "account_id")
+
+
+def arbitrate(
+    rows: Any,
+    tables: Tables,
+    program: Program,
+    as_of: date,
+    *,
+    assignments: Any,
+    settle: Callable[[Any], Any] = keep,
+) -> Any:
+    """Return today's decisions for the candidates: one row per touch, status and reason."""
     rows = rows.mutate(key=rows.touch_id + "|" + rows.account_id + "|" + rows.cycle)
     params = touch_params(program)
     first_channel = params.filter(params.channel_rank == 0).drop("channel_rank")
@@ -278,18 +292,4 @@ def _decisions(rows: Any, program: Program, as_of: date) -> Any:
         reason=rows.reason,
         touch_uid=rows.known_uid,
         arm=rows.arm,
-    )
-
-
-def unassigned_accounts(tables: Tables, program: Program, as_of: date) -> Any:
-    """Return accounts in the program's audience that have no holdout arm yet."""
-    logged = tables["holdout_assignments"]
-    logged = logged.filter(logged.program_id == program.id)
-    cycles = program_cycles(tables, program, as_of).anti_join(logged, "account_id")
-    needs = FactNeeds.of(leaves(program.audience))
-    rows = attach_facts(cycles, tables, needs, as_of=as_of, program_id=program.id)
-    return (
-        rows.filter(compile_condition(program.audience, rows, needs))
-        .select("account_id")
-        .distinct()
     )

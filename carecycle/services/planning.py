@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from carecycle.engine.explain import Explanation, account_frame, explain_cycles
 from carecycle.engine.holdout import assign_arms
 from carecycle.engine.obsolete import obsolete_touches
-from carecycle.engine.plan import decide, unassigned_accounts
+from carecycle.engine.plan import arbitrate, candidates, unassigned_accounts
 from carecycle.errors import InputError
 from carecycle.programs.loader import ProgramFile
 from carecycle.store import schema
@@ -118,10 +118,10 @@ def register_revision(conn: sa.Connection, found: ProgramFile, as_of: date, *, w
     return revision
 
 
-def new_assignments(tables: dict[str, Any], found: ProgramFile, as_of: date) -> pa.Table:
-    """Return holdout arms for the program's accounts that have none yet."""
+def new_assignments(rows: Any, assignments: Any, found: ProgramFile) -> pa.Table:
+    """Return holdout arms for the candidates' accounts that have none yet."""
     program = found.program
-    ids = unassigned_accounts(tables, program, as_of).to_pyarrow()["account_id"]
+    ids = unassigned_accounts(rows, assignments, program).to_pyarrow()["account_id"]
     arms = assign_arms(ids, salt=program.holdout.salt, share=program.holdout.share)
     program_ids = pa.array([program.id] * len(ids), type=pa.string())
     return pa.Table.from_arrays([program_ids, ids.cast(pa.string()), arms], schema=ARM_SCHEMA)
@@ -131,10 +131,12 @@ def decide_day(
     tables: dict[str, Any], found: ProgramFile, as_of: date
 ) -> tuple[pa.Table, pa.Table]:
     """Return the day's new holdout arms and decisions; `tables` gains the new arms."""
-    arms = new_assignments(tables, found, as_of)
+    program = found.program
+    rows = candidates(tables, program, as_of, settle=materialise)
+    arms = new_assignments(rows, tables["holdout_assignments"], found)
     tables["holdout_assignments"] = with_assignments(tables["holdout_assignments"], arms)
-    decisions = decide(
-        tables, found.program, as_of, assignments=tables["holdout_assignments"], settle=materialise
+    decisions = arbitrate(
+        rows, tables, program, as_of, assignments=tables["holdout_assignments"], settle=materialise
     )
     return arms, decisions.to_pyarrow()
 
