@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
+from rich.markup import escape
 
-from carecycle.cli.output import JsonOption, out, print_json, steps, table
+from carecycle.cli.output import JsonOption, err, out, print_json, steps, table
 from carecycle.errors import InputError
 from carecycle.programs.loader import ProgramFile, builtin_programs, load_program, resolve_program
 
@@ -57,7 +58,7 @@ def list_(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([_summary(f) for f in found])
         return
-    shown = table("id", "name", "version", "stages", "touches", "holdout", numeric=4)
+    shown = table("id", "name", "version", "stages", "touches", "holdout", numeric=2)
     for f in found:
         p = f.program
         stages = " → ".join(s.name for s in p.stages)
@@ -125,7 +126,9 @@ def validate(
         for f in valid:
             out.print(f"{f.source}: ok ({f.program.id}, {len(f.program.touches)} touches)")
     if problems:
-        raise InputError("\n".join(problems))
+        for line in "\n".join(problems).splitlines():
+            err.print(f"[red]error:[/] {escape(line)}", highlight=False)
+        raise typer.Exit(1)
 
 
 def plan(
@@ -226,6 +229,8 @@ def simulate(
     from carecycle.cli import runtime
     from carecycle.services.planning import simulate_program
 
+    if as_json and csv_path is not None and str(csv_path) == "-":
+        raise InputError("--csv - and --json both write to standard output; choose one")
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     found = resolve_program(program)
     total = (last - first).days + 1

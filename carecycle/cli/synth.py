@@ -72,8 +72,8 @@ def demo(
         "demo-world"
     ),
 ) -> None:
-    """Build a synthetic business, import it into the store, clean it and show its quality."""
-    from carecycle.cli import data, dedupe
+    """Build a synthetic business, import it, clean it, show its quality and plan a day."""
+    from carecycle.cli import data, dedupe, programs
 
     out.rule("1. a synthetic business")
     synth(accounts=accounts, seed=seed, out_dir=out_dir, as_of=None, fmt="csv", as_json=False)
@@ -91,6 +91,8 @@ def demo(
     dedupe.run(dry_run=False, as_json=False)
     out.rule("4. data quality")
     data.quality_(out_file=Path("quality.json"), as_json=False)
+    out.rule("5. plan today's touches of the built-in programs")
+    programs.plan(program=None, as_of=None, dry_run=False, as_json=False)
     out.print(f"demo finished {datetime.now():%H:%M}; the store is ready for `carecycle` commands")
 
 

@@ -346,7 +346,11 @@ def explain_account(store: Store, found: ProgramFile, account_id: str, as_of: da
     arm = arm_rows[0] if arm_rows else None
     rows = account_frame(tables, program, survivor, as_of).to_pyarrow().to_pylist()
     touches = tables["touches"]
-    stored = touches.filter(touches.program_id == program.id, touches.account_id == survivor)
+    stored = touches.filter(
+        touches.program_id == program.id,
+        touches.account_id == survivor,
+        touches.created_on <= as_of,
+    )
     known = {(t["touch_id"], t["cycle"]): t for t in stored.to_pyarrow().to_pylist()}
     cycles = explain_cycles(program, rows, known, as_of=as_of, arm=arm)
     return Explanation(survivor, program.id, as_of, arm, cycles)

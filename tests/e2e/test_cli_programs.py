@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -97,8 +96,8 @@ def _renewing_today(agreements: Path) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """Yield a store holding a small synthetic business, planned once for DAY."""
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """Return a store holding a small synthetic business, planned once for DAY."""
     folder = tmp_path_factory.mktemp("programs-world")
     path = folder / "carecycle.duckdb"
     url = f"duckdb:///{path}"
@@ -118,11 +117,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             cwd=folder,
         )
     )
-    imported = json.loads(ok(carecycle("import", "--dir", "W", "--json", url=url, cwd=folder)).stdout)
+    imported = json.loads(
+        ok(carecycle("import", "--dir", "W", "--json", url=url, cwd=folder)).stdout
+    )
     assert imported["committed"]
     planned = ok(carecycle("plan", "--as-of", DAY.isoformat(), "--json", url=url, cwd=folder))
     account_id, agreement_id = _renewing_today(folder / "W" / "agreements.csv")
-    yield World(folder, path, url, json.loads(planned.stdout), account_id, agreement_id)
+    return World(folder, path, url, json.loads(planned.stdout), account_id, agreement_id)
 
 
 # --- programs list / show / validate -------------------------------------------------------
@@ -173,6 +174,7 @@ def test_programs_validate_accepts_a_good_file(tmp_path: Path) -> None:
             "agreement.colour",
         ),
     ],
+    ids=["priority-out-of-range", "unknown-fact"],
 )
 def test_programs_validate_names_file_line_and_field(
     tmp_path: Path, old: str, new: str, field: str
@@ -229,11 +231,21 @@ def test_programs_validate_reports_every_file(tmp_path: Path) -> None:
             "error: --to 2026-03-01 is before --from 2026-03-05",
         ),
     ],
+    ids=[
+        "unknown-program",
+        "plan-bad-date",
+        "missing-file",
+        "explain-bad-date",
+        "bad-from",
+        "to-before-from",
+    ],
 )
 def test_user_errors_are_one_line_and_exit_1(
     tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
-    one_line_error(carecycle(*args, url=f"duckdb:///{tmp_path / 's.duckdb'}", cwd=tmp_path), message)
+    one_line_error(
+        carecycle(*args, url=f"duckdb:///{tmp_path / 's.duckdb'}", cwd=tmp_path), message
+    )
 
 
 # --- plan, explain and simulate on a store --------------------------------------------------

@@ -52,9 +52,7 @@ def test_a_killed_plan_run_restarted_plans_each_touch_once(store_url: str, tmp_p
     expected = plan_program(store, smb(), AS_OF, dry_run=True)
     took = time.monotonic() - started
     decided = expected.decisions
-    want = sorted(
-        zip(*(decided[k].to_pylist() for k in (*KEY, "status")), strict=True)
-    )
+    want = sorted(zip(*(decided[k].to_pylist() for k in (*KEY, "status")), strict=True))
     store.close()
     assert len(want) > 100
     env = os.environ | {"PYTHONPATH": str(Path.cwd())}
