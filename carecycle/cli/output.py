@@ -24,6 +24,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from carecycle.errors import InputError
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 out = Console(soft_wrap=True)
@@ -102,3 +104,13 @@ def steps() -> Iterator[Steps]:
     )
     with Progress(*columns, console=err, transient=True) as progress:
         yield Steps(progress)
+
+
+def parse_day(text: str | None, option: str) -> date:
+    """Return the day an option gives, today when omitted."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None

@@ -13,7 +13,7 @@ import typer
 import yaml
 from rich.markup import escape
 
-from carecycle.cli.output import JsonOption, err, out, print_json, steps, table
+from carecycle.cli.output import JsonOption, err, out, parse_day, print_json, steps, table
 from carecycle.errors import InputError
 from carecycle.programs.loader import ProgramFile, builtin_programs, load_program, resolve_program
 
@@ -34,16 +34,6 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="The day to plan or explain (YYYY-MM-DD; default today)."),
 ]
-
-
-def parse_day(text: str | None, option: str) -> date:
-    """Return the day an option gives, today when omitted."""
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def chosen_programs(names: list[str] | None) -> list[ProgramFile]:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
-from carecycle.cli.output import JsonOption, out, print_json, steps, table
+from carecycle.cli.output import JsonOption, out, parse_day, print_json, steps, table
 from carecycle.errors import InputError
-
-
-def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--as-of {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
 def synth(
@@ -44,7 +35,10 @@ def synth(
     started = time.perf_counter()
     with steps() as progress:
         world = generate_world(
-            accounts=accounts, seed=seed, as_of=_as_of(as_of), progress=progress.advance
+            accounts=accounts,
+            seed=seed,
+            as_of=parse_day(as_of, "--as-of"),
+            progress=progress.advance,
         )
         files = write_world(world, out_dir, fmt=chosen, progress=progress.advance)
     result = {

@@ -97,7 +97,10 @@ def test_bad_file_is_one_line_per_problem_and_exit_1(tmp_path: Path) -> None:
         (("import", "accounts", "missing.csv"), "error: missing.csv: no such file"),
         (("import",), "error: give ENTITY FILE…"),
         (("import", "acounts", "x.csv"), "error: unknown entity 'acounts'"),
-        (("synth", "--as-of", "tomorrow"), "error: --as-of 'tomorrow' is not a date"),
+        (
+            ("synth", "--as-of", "tomorrow"),
+            "error: --as-of: expected a date as YYYY-MM-DD, got 'tomorrow'",
+        ),
         (("dedupe", "undo", "nope"), "error:"),
     ],
 )

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from carecycle.programs.loader import builtin_dir
+from tests.e2e.test_cli import ok
 
 BUILTINS = ["smb-customer-care", "subscription-lifecycle"]
 DAY = date(2026, 3, 2)  # a Monday: the next days are weekdays, without quiet days
@@ -43,11 +44,6 @@ def carecycle(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[st
         env=env,
         timeout=600,
     )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], message: str) -> None:
