@@ -67,7 +67,10 @@ def load(store: Store, **rows: list[dict[str, Any]]) -> None:
     with store.begin() as conn:
         for name, values in rows.items():
             if values:
-                conn.execute(schema.metadata.tables[name].insert(), values)
+                # One insert takes its columns from the first row: give every row them all.
+                keys = list(dict.fromkeys(k for row in values for k in row))
+                rows = [{k: row.get(k) for k in keys} for row in values]
+                conn.execute(schema.metadata.tables[name].insert(), rows)
 
 
 def plan_days(store: Store, found: ProgramFile, days: list[date]) -> None:
