@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
 from dataclasses import asdict
@@ -242,12 +243,12 @@ def simulate(
 
 def _write_csv(rows: list[dict[str, object]], path: Path) -> None:
     fields = ["day", "stage_id", "channel", "status", "touches"]
-    if str(path) == "-":
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-        return
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with contextlib.ExitStack() as stack:
+        handle = (
+            sys.stdout
+            if str(path) == "-"
+            else stack.enter_context(path.open("w", newline="", encoding="utf-8"))
+        )
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)

@@ -15,14 +15,19 @@ from typing import Any
 import ibis
 
 from carecycle.engine.audience import compile_compare
-from carecycle.engine.facts import contact_fact_columns, live_contacts
+from carecycle.engine.facts import contact_fact_columns, live_contacts, without_right
+from carecycle.ingest.quality import (
+    CHANNEL_CONSENT,
+    channel_addresses,
+    has_postal_address,
+    reachable_on,
+)
 from carecycle.programs.model import Cap, Program
-from carecycle.store.schema import NOT_RECEIVED, RESPONSES
+from carecycle.store.schema import CHANNELS, NOT_RECEIVED, RESPONSES
 
 Tables = Mapping[str, Any]
 # Touches that use up a cap or a day's capacity: planned, or gone out.
 NOT_COUNTED = (*NOT_RECEIVED, "held_out")
-CHANNEL_CONSENT = {"edm": "consent_email", "dm": "consent_mail", "tsr_call": "consent_phone"}
 
 
 def counted_touches(tables: Tables) -> Any:
@@ -37,27 +42,23 @@ def reachable_contacts(tables: Tables, accounts: Any) -> Any:
     source = tables["accounts"]
     postal = source.select(
         "account_id",
-        postal=source.address.notnull() & source.postcode.notnull() & source.city.notnull(),
+        postal=has_postal_address(source),
         served=source.partner_id.notnull(),
     )
     contacts = contacts.join(postal, "account_id")
     open_to = ~contacts.do_not_contact.fill_null(False)
     address = {
-        "edm": contacts.email_ok,
-        "dm": contacts.postal,
-        "tsr_call": contacts.phone_ok,
+        **channel_addresses(contacts),
         "pam": contacts.served,
         "partner": contacts.served,
         "web": ibis.literal(True),
     }
     rows = []
     for channel, usable in address.items():
-        consent = (
-            contacts[CHANNEL_CONSENT[channel]].fill_null(False)
-            if channel in CHANNEL_CONSENT
-            else True
-        )
-        ok = contacts.filter(usable & open_to & consent)
+        if channel in CHANNEL_CONSENT:
+            ok = contacts.filter(reachable_on(contacts, channel, usable))
+        else:
+            ok = contacts.filter(usable & open_to)
         rows.append(
             ok.select(
                 "account_id",
@@ -104,8 +105,7 @@ def pick_contacts(candidates: Any, tables: Tables, program: Program, params: Any
     )
     best = options.mutate(choice=rank).filter(lambda t: t.choice == 0)
     best = best.select("key", picked_contact=best.contact_id, picked_channel=best.channel)
-    joined = candidates.left_join(best, "key")
-    return joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+    return without_right(candidates.left_join(best, "key"))
 
 
 def _contact_filters(options: Any, program: Program) -> Any:
@@ -129,8 +129,7 @@ def cap_usage(tables: Tables, cap: Cap, as_of: date) -> Any:
     used = touches.filter(touches.planned_on >= since, touches.planned_on <= as_of)
     if cap.channel != "any":
         used = used.filter(used.channel == cap.channel)
-    who = "account_id" if cap.per == "account" else "contact_id"
-    return used.group_by(who).aggregate(used=used.count())
+    return used.group_by(cap_usage_key(cap)).aggregate(used=used.count())
 
 
 def describe_cap(cap: Cap) -> str:
@@ -178,11 +177,7 @@ def cap_usage_key(cap: Cap) -> str:
 
 def apply_quiet_days(rows: Any, program: Program, as_of: date) -> Any:
     """Return rows with touches on a channel quiet today deferred."""
-    quiet = [
-        ch
-        for ch in ("edm", "dm", "tsr_call", "pam", "partner", "web")
-        if program.policy.is_quiet(ch, as_of)
-    ]
+    quiet = [ch for ch in CHANNELS if program.policy.is_quiet(ch, as_of)]
     if not quiet:
         return rows
     hit = rows.status.isnull() & rows.picked_channel.isin(quiet)

@@ -14,7 +14,7 @@ from typing import Any
 
 from carecycle.engine.audience import compile_compare
 from carecycle.engine.facts import attach_facts
-from carecycle.engine.plan import program_cycles, program_needs
+from carecycle.engine.plan import program_conditions, program_cycles, program_needs
 from carecycle.engine.triggers import cycle_key, moment_on
 from carecycle.programs.conditions import (
     All,
@@ -76,15 +76,8 @@ def leaf_name(index: int) -> str:
 
 def program_leaves(program: Program) -> list[Leaf]:
     """Return every distinct test of the program, in a fixed order."""
-    found = dict.fromkeys(leaf for cond in _all_conditions(program) for leaf in leaves(cond))
-    return list(found)
-
-
-def _all_conditions(program: Program) -> list[Condition]:
-    conditions = [program.audience, *(s.audience for s in program.stages)]
-    conditions += [t.eligibility for t in program.touches]
-    conditions += [t.trigger.when for t in program.touches if t.trigger.when is not None]
-    return conditions
+    conditions = program_conditions(program)
+    return list(dict.fromkeys(leaf for cond in conditions for leaf in leaves(cond)))
 
 
 def account_frame(tables: Tables, program: Program, account_id: str, as_of: date) -> Any:
@@ -122,8 +115,6 @@ def failures(condition: Condition, values: Mapping[Leaf, bool]) -> list[str]:
         return []
     if isinstance(condition, All):
         return [f for p in condition.parts for f in failures(p, values)]
-    if isinstance(condition, AnyOf | Not):
-        return [f"not met: {describe(condition)}"]
     return [f"not met: {describe(condition)}"]
 
 

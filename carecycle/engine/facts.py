@@ -16,7 +16,6 @@ from ibis import _
 
 from carecycle.engine.audience import FactNeeds, column_of, compile_compare
 from carecycle.engine.triggers import shift_days
-from carecycle.ingest.quality import usable_email, usable_phone
 from carecycle.programs.conditions import FACTS, HasContact, Received
 from carecycle.store.schema import NOT_RECEIVED
 
@@ -94,16 +93,19 @@ def attach_facts(
     return cycles
 
 
+def without_right(joined: Any) -> Any:
+    """Return a join's result without the key columns Ibis repeats as `*_right`."""
+    return joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+
+
 def _left_join(cycles: Any, facts: Any) -> Any:
-    joined = cycles.left_join(facts, "account_id")
-    return joined.drop("account_id_right") if "account_id_right" in joined.columns else joined
+    return without_right(cycles.left_join(facts, "account_id"))
 
 
 def _flag_join(cycles: Any, flags: Any, name: str) -> Any:
     keys = [k for k in ("account_id", "agreement_id") if k in flags.columns]
     flags = flags.mutate(**{name: ibis.literal(True)})
-    joined = cycles.left_join(flags, keys)
-    joined = joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+    joined = without_right(cycles.left_join(flags, keys))
     return joined.mutate(**{name: joined[name].fill_null(False)})
 
 
@@ -272,6 +274,4 @@ def contact_fact_columns(contacts: Any) -> Any:
         contact__role=contacts.role,
         contact__language=contacts.language,
         contact__preferred_channel=contacts.preferred_channel,
-        email_ok=usable_email(contacts),
-        phone_ok=usable_phone(contacts),
     )

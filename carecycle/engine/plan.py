@@ -17,7 +17,12 @@ import pyarrow as pa
 
 from carecycle.engine.arbitration import apply_capacity, apply_caps, apply_quiet_days, pick_contacts
 from carecycle.engine.audience import FactNeeds, compile_condition
-from carecycle.engine.facts import attach_facts, first_purchases, live_agreements
+from carecycle.engine.facts import (
+    attach_facts,
+    first_purchases,
+    live_agreements,
+    without_right,
+)
 from carecycle.engine.triggers import (
     ANCHOR_COLUMNS,
     anchor_bounds,
@@ -25,7 +30,7 @@ from carecycle.engine.triggers import (
     moment_expr,
     shift_days,
 )
-from carecycle.programs.conditions import leaves
+from carecycle.programs.conditions import Condition, leaves
 from carecycle.programs.model import Program, Stage, Touch
 
 Tables = Mapping[str, Any]
@@ -47,14 +52,17 @@ CYCLE_COLUMNS = (
 )  # fmt: skip
 
 
+def program_conditions(program: Program) -> list[Condition]:
+    """Return every condition of the program: audiences, eligibility and state triggers."""
+    conditions = [program.audience, *(s.audience for s in program.stages)]
+    conditions += [t.eligibility for t in program.touches]
+    conditions += [t.trigger.when for t in program.touches if t.trigger.when is not None]
+    return conditions
+
+
 def program_needs(program: Program) -> FactNeeds:
     """Return every fact and test the program's conditions refer to."""
-    conditions = [program.audience, *(s.audience for s in program.stages)]
-    for touch in program.touches:
-        conditions.append(touch.eligibility)
-        if touch.trigger.when is not None:
-            conditions.append(touch.trigger.when)
-    return FactNeeds.of(leaf for cond in conditions for leaf in leaves(cond))
+    return FactNeeds.of(leaf for cond in program_conditions(program) for leaf in leaves(cond))
 
 
 def uses_anchor(program: Program, anchor: str) -> bool:
@@ -68,8 +76,7 @@ def program_cycles(tables: Tables, program: Program, as_of: date) -> Any:
     """Return the live agreements the program may work on, with their anchors."""
     cycles = live_agreements(tables, as_of)
     if uses_anchor(program, "first_purchase"):
-        cycles = cycles.left_join(first_purchases(tables, as_of), "account_id")
-        cycles = cycles.drop(*(c for c in cycles.columns if c.endswith("_right")))
+        cycles = without_right(cycles.left_join(first_purchases(tables, as_of), "account_id"))
     return cycles
 
 
@@ -122,8 +129,7 @@ def due_touches(tables: Tables, program: Program, as_of: date) -> Any:
         known_status="status",
         known_planned_on="planned_on",
     )
-    due = due.left_join(known, ["touch_id", "account_id", "cycle"])
-    due = due.drop(*(c for c in due.columns if c.endswith("_right")))
+    due = without_right(due.left_join(known, ["touch_id", "account_id", "cycle"]))
     fresh = due.known_status.isnull()
     retry = (due.known_status == "deferred") & (due.known_planned_on <= as_of)
     return due.filter(fresh | retry)
@@ -138,10 +144,8 @@ def eligible(
     agreements = due.select(*CYCLE_COLUMNS).distinct()
     facts = settle(attach_facts(agreements, tables, needs, as_of=as_of, program_id=program.id))
     extra = [c for c in facts.columns if c not in CYCLE_COLUMNS]
-    rows = due.join(
-        facts.select("account_id", "agreement_id", *extra), ["account_id", "agreement_id"]
-    )
-    rows = rows.drop(*(c for c in rows.columns if c.endswith("_right")))
+    keys = ["account_id", "agreement_id"]
+    rows = without_right(due.join(facts.select(*keys, *extra), keys))
     checks = [compile_condition(program.audience, rows, needs)]
     checks.append(
         _per(

@@ -66,6 +66,11 @@ def _live(table: Any) -> Any:
     return table.filter(table.merged_into.isnull())
 
 
+def has_postal_address(accounts: Any) -> Any:
+    """Return the expression 'this account has an address a letter can go to'."""
+    return accounts.address.notnull() & accounts.postcode.notnull() & accounts.city.notnull()
+
+
 def usable_email(contacts: Any) -> Any:
     """Return the expression 'this contact has a usable email'."""
     return contacts.email.notnull() & contacts.email_issue.isnull()
@@ -74,6 +79,24 @@ def usable_email(contacts: Any) -> Any:
 def usable_phone(contacts: Any) -> Any:
     """Return the expression 'this contact has a usable phone'."""
     return contacts.phone.notnull() & contacts.phone_issue.isnull()
+
+
+def channel_addresses(contacts: Any) -> dict[str, Any]:
+    """Return, per consent-bound channel, 'this contact has an address for it'.
+
+    `contacts` carries a `postal` column: whether its account has a postal address.
+    """
+    return {
+        "edm": usable_email(contacts),
+        "tsr_call": usable_phone(contacts),
+        "dm": contacts.postal.fill_null(False),
+    }
+
+
+def reachable_on(contacts: Any, channel: str, address: Any) -> Any:
+    """Return 'the contact may be reached on this channel': address, consent, no do-not-contact."""
+    consent = contacts[CHANNEL_CONSENT[channel]].fill_null(False)
+    return address & ~contacts.do_not_contact.fill_null(False) & consent
 
 
 def completeness_level(contacts: Any) -> Any:
@@ -103,7 +126,7 @@ def measure_reachability(tables: Tables) -> list[Reachability]:
     accounts = _live(tables["accounts"])
     postal = accounts.select(
         "account_id",
-        postal=accounts.address.notnull() & accounts.postcode.notnull() & accounts.city.notnull(),
+        postal=has_postal_address(accounts),
     )
     live = _live(tables["contacts"])
     every = tables["accounts"].select(owner="account_id", survivor="merged_into")
@@ -113,18 +136,10 @@ def measure_reachability(tables: Tables) -> list[Reachability]:
         "owner", "survivor"
     )
     contacts = owned.left_join(postal, "account_id").select(owned, postal=postal.postal)
-    addressable = {
-        "edm": usable_email(contacts),
-        "tsr_call": usable_phone(contacts),
-        "dm": contacts.postal.fill_null(False),
-    }
-    open_to = ~contacts.do_not_contact
+    addressable = channel_addresses(contacts)
     per_account = contacts.group_by("account_id").aggregate(
         **{f"{ch}_address": addressable[ch].any() for ch in CHANNEL_CONSENT},
-        **{
-            f"{ch}_ok": (addressable[ch] & open_to & contacts[col].fill_null(False)).any()
-            for ch, col in CHANNEL_CONSENT.items()
-        },
+        **{f"{ch}_ok": reachable_on(contacts, ch, addressable[ch]).any() for ch in CHANNEL_CONSENT},
     )
     joined = accounts.select("account_id").left_join(per_account, "account_id")
     flags = [f"{ch}_{kind}" for ch in CHANNEL_CONSENT for kind in ("address", "ok")]

@@ -9,7 +9,6 @@ nothing twice. On PostgreSQL an advisory lock keeps two planners of one program 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -57,12 +56,6 @@ class PlanResult:
         return self.statuses.get("planned", 0)
 
 
-def store_tables(store: Store) -> dict[str, Any]:
-    """Return an Ibis table for every table of the store."""
-    con = store.ibis()
-    return {name: con.table(name) for name in schema.metadata.tables}
-
-
 def plan_programs(
     store: Store, programs: list[ProgramFile], as_of: date, *, dry_run: bool = False
 ) -> list[PlanResult]:
@@ -77,7 +70,7 @@ def plan_program(
     program = found.program
     with store.begin() as conn:
         _lock(store, conn, program.id)
-        tables = store_tables(store)
+        tables = store.tables()
         revision = register_revision(conn, found, as_of, write=not dry_run)
         arms, table = decide_day(tables, found, as_of)
         obsolete = obsolete_touches(tables, program, as_of, revision).to_pyarrow()
@@ -301,6 +294,14 @@ def _write_decisions(
     store.unstage(conn, staged)
 
 
+def _counts(values: pa.ChunkedArray) -> dict[str, int]:
+    """Return how often each value occurs."""
+    counted = pc.value_counts(values)
+    return dict(
+        zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)
+    )
+
+
 def _result(
     found: ProgramFile,
     revision: int,
@@ -310,21 +311,16 @@ def _result(
     expired: int,
 ) -> PlanResult:
     arms, decisions, obsolete = tables
-
-    def counts(column: str, where: pa.Array | None = None) -> dict[str, int]:
-        values = decisions[column] if where is None else decisions.filter(where)[column]
-        return dict(Counter(str(v) for v in values.to_pylist()))
-
-    planned = pc.equal(decisions["status"], "planned")
+    planned = decisions.filter(pc.equal(decisions["status"], "planned"))
     return PlanResult(
         program_id=found.program.id,
         revision=revision,
         as_of=as_of,
         dry_run=dry_run,
-        statuses=counts("status"),
-        by_channel=counts("channel", planned),
-        by_stage=counts("stage_id", planned),
-        assigned=dict(Counter(arms["arm"].to_pylist())),
+        statuses=_counts(decisions["status"]),
+        by_channel=_counts(planned["channel"]),
+        by_stage=_counts(planned["stage_id"]),
+        assigned=_counts(arms["arm"]),
         cancelled=obsolete.num_rows,
         expired=expired,
         decisions=decisions,
@@ -333,7 +329,7 @@ def _result(
 
 def explain_account(store: Store, found: ProgramFile, account_id: str, as_of: date) -> Explanation:
     """Return the program's stage and touch verdicts for one account on one day."""
-    tables = store_tables(store)
+    tables = store.tables()
     accounts = tables["accounts"]
     row = accounts.filter(accounts.account_id == account_id).select("merged_into").to_pyarrow()
     if row.num_rows == 0:
@@ -388,7 +384,7 @@ def simulate_program(
     """
     if end < start:
         raise InputError(f"--to {end} is before --from {start}")
-    tables = store_tables(store)
+    tables = store.tables()
     stored = tables["touches"].select(*SIMULATED)
     logged = tables["holdout_assignments"]
     empty = stored.limit(0).to_pyarrow()

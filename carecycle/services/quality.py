@@ -10,7 +10,6 @@ from ibis import _
 
 from carecycle.ingest import quality
 from carecycle.services.dedupe import count_duplicates
-from carecycle.store import schema
 from carecycle.store.db import Store
 
 
@@ -43,8 +42,7 @@ class QualityReport:
 
 def measure_quality(store: Store, *, similarity: float, now: datetime) -> QualityReport:
     """Return the data-quality KPIs of the store as it is now."""
-    con = store.ibis()
-    tables: dict[str, Any] = {name: con.table(name) for name in schema.metadata.tables}
+    tables = store.tables()
     accounts = tables["accounts"]
     return QualityReport(
         measured_at=now,

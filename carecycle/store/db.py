@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from carecycle.errors import StoreError, StoreLockedError
+from carecycle.store import schema
 
 _LOCK_PID = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
 
@@ -55,6 +56,11 @@ class Store:
         if self._ibis is None:
             self._ibis = _connect_ibis(self)
         return self._ibis
+
+    def tables(self) -> dict[str, Any]:
+        """Return an Ibis table for every table of the schema."""
+        con = self.ibis()
+        return {name: con.table(name) for name in schema.metadata.tables}
 
     def stage(self, conn: sa.Connection, name: str, data: pa.Table) -> sa.Table:
         """Make `data` queryable as table `name` inside `conn`'s transaction."""

@@ -2997,7 +2997,7 @@ FROM (
           FROM (
             SELECT
               "t127".*
-              EXCLUDE ("account_id_right", "agreement_id_right")
+              EXCLUDE ("account_id_right")
             FROM (
               SELECT
                 "t126"."account_id",
@@ -3038,7 +3038,6 @@ FROM (
                 "t126"."received__1",
                 "t126"."received__2",
                 "t63"."account_id" AS "account_id_right",
-                "t63"."agreement_id" AS "agreement_id_right",
                 "t63"."received__3"
               FROM (
                 SELECT
@@ -3082,7 +3081,7 @@ FROM (
                 FROM (
                   SELECT
                     "t123".*
-                    EXCLUDE ("account_id_right")
+                    EXCLUDE ("account_id_right", "agreement_id_right")
                   FROM (
                     SELECT
                       "t122"."account_id",
@@ -3122,6 +3121,7 @@ FROM (
                       "t122"."received__0",
                       "t122"."received__1",
                       "t64"."account_id" AS "account_id_right",
+                      "t64"."agreement_id" AS "agreement_id_right",
                       "t64"."received__2"
                     FROM (
                       SELECT
@@ -3858,20 +3858,18 @@ FROM (
                                 *
                               FROM (
                                 SELECT
-                                  "t28"."account_id",
-                                  "t28"."agreement_id"
+                                  "t21"."account_id",
+                                  "t21"."agreement_id"
                                 FROM (
                                   SELECT
                                     *
                                   FROM "touches" AS "t1"
                                   WHERE
-                                    NOT (
-                                      "t1"."status" IN ('deferred', 'suppressed', 'dropped', 'expired', 'cancelled', 'bounced', 'failed')
-                                    )
+                                    "t1"."status" IN ('clicked', 'responded', 'completed')
                                     AND "t1"."program_id" = 'subscription-lifecycle'
-                                    AND "t1"."touch_id" = 'health_scorecard_review'
+                                    AND "t1"."touch_id" = 'referral_invitation'
                                     AND "t1"."planned_on" <= MAKE_DATE(2026, 6, 1)
-                                ) AS "t28"
+                                ) AS "t21"
                                 SEMI JOIN (
                                   SELECT
                                     "t26"."account_id"
@@ -3882,7 +3880,7 @@ FROM (
                                     FROM "t12" AS "t13"
                                   ) AS "t26"
                                 ) AS "t32"
-                                  ON "t28"."account_id" = "t32"."account_id"
+                                  ON "t21"."account_id" = "t32"."account_id"
                               ) AS "t43"
                             ) AS "t55"
                           ) AS "t65"
@@ -3894,13 +3892,15 @@ FROM (
                     LEFT OUTER JOIN (
                       SELECT
                         "t54"."account_id",
+                        "t54"."agreement_id",
                         TRUE AS "received__2"
                       FROM (
                         SELECT DISTINCT
                           *
                         FROM (
                           SELECT
-                            "t27"."account_id"
+                            "t28"."account_id",
+                            "t28"."agreement_id"
                           FROM (
                             SELECT
                               *
@@ -3912,8 +3912,7 @@ FROM (
                               AND "t1"."program_id" = 'subscription-lifecycle'
                               AND "t1"."touch_id" = 'health_scorecard_review'
                               AND "t1"."planned_on" <= MAKE_DATE(2026, 6, 1)
-                              AND "t1"."planned_on" > MAKE_DATE(2026, 4, 2)
-                          ) AS "t27"
+                          ) AS "t28"
                           SEMI JOIN (
                             SELECT
                               "t26"."account_id"
@@ -3924,36 +3923,38 @@ FROM (
                               FROM "t12" AS "t13"
                             ) AS "t26"
                           ) AS "t32"
-                            ON "t27"."account_id" = "t32"."account_id"
+                            ON "t28"."account_id" = "t32"."account_id"
                         ) AS "t42"
                       ) AS "t54"
                     ) AS "t64"
                       ON "t122"."account_id" = "t64"."account_id"
+                      AND "t122"."agreement_id" = "t64"."agreement_id"
                   ) AS "t123"
                 ) AS "t124"
               ) AS "t126"
               LEFT OUTER JOIN (
                 SELECT
                   "t53"."account_id",
-                  "t53"."agreement_id",
                   TRUE AS "received__3"
                 FROM (
                   SELECT DISTINCT
                     *
                   FROM (
                     SELECT
-                      "t18"."account_id",
-                      "t18"."agreement_id"
+                      "t27"."account_id"
                     FROM (
                       SELECT
                         *
                       FROM "touches" AS "t1"
                       WHERE
-                        "t1"."status" IN ('clicked', 'responded', 'completed')
+                        NOT (
+                          "t1"."status" IN ('deferred', 'suppressed', 'dropped', 'expired', 'cancelled', 'bounced', 'failed')
+                        )
                         AND "t1"."program_id" = 'subscription-lifecycle'
-                        AND "t1"."touch_id" = 'referral_invitation'
+                        AND "t1"."touch_id" = 'health_scorecard_review'
                         AND "t1"."planned_on" <= MAKE_DATE(2026, 6, 1)
-                    ) AS "t18"
+                        AND "t1"."planned_on" > MAKE_DATE(2026, 4, 2)
+                    ) AS "t27"
                     SEMI JOIN (
                       SELECT
                         "t26"."account_id"
@@ -3964,12 +3965,11 @@ FROM (
                         FROM "t12" AS "t13"
                       ) AS "t26"
                     ) AS "t32"
-                      ON "t18"."account_id" = "t32"."account_id"
+                      ON "t27"."account_id" = "t32"."account_id"
                   ) AS "t41"
                 ) AS "t53"
               ) AS "t63"
                 ON "t126"."account_id" = "t63"."account_id"
-                AND "t126"."agreement_id" = "t63"."agreement_id"
             ) AS "t127"
           ) AS "t128"
         ) AS "t130"
@@ -4164,7 +4164,7 @@ WHERE
       COALESCE("t135"."cases__complaints_90d" > 0, FALSE)
     )
     AND (
-      "t135"."received__3"
+      "t135"."received__1"
       OR (
         COALESCE("t135"."agreement__renewal" = TRUE, FALSE)
         AND COALESCE("t135"."usage__utilisation" >= 0.8, FALSE)
@@ -4186,9 +4186,9 @@ WHERE
     WHEN "t135"."touch_id" = 'complaint_recovery_call'
     THEN COALESCE("t135"."cases__complaints_90d" >= 2, FALSE)
     WHEN "t135"."touch_id" = 'executive_intervention'
-    THEN "t135"."received__1"
+    THEN "t135"."received__2"
     AND NOT (
-      "t135"."received__2"
+      "t135"."received__3"
     )
     AND (
       COALESCE("t135"."usage__trend" < -0.2, FALSE)
