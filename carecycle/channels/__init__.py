@@ -1,0 +1,1 @@
+"""Channel adapters: email, direct mail, calls, partner hand-off and outcomes."""
