@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -32,6 +33,65 @@ class Settings(BaseSettings):
     name_similarity: float = Field(
         88.0, ge=50, le=100, description="Score (0–100) above which two names count as the same."
     )
+
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address of `carecycle serve` as customers reach it: tracked links, "
+        "the open pixel and unsubscribe point there.",
+    )
+    site_url: str = Field(
+        "https://www.example.com", description="The business's own site, where emails link to."
+    )
+    link_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs tracked and unsubscribe links (default: one made "
+        "and kept in the store on first use).",
+    )
+    mail_from: str = Field("care@example.com", description="Sender address of emails.")
+    mail_from_name: str = Field("Customer Care", description="Sender name of emails.")
+    smtp_host: str = Field("127.0.0.1", description="SMTP server that relays emails.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server port.")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "none", description="none, starttls (upgrade a plain connection) or tls (implicit TLS)."
+    )
+    smtp_username: str | None = Field(None, description="SMTP login, when the server asks.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
+    email_max_attempts: int = Field(
+        5, ge=1, description="Tries before an email the server keeps deferring counts as failed."
+    )
+    email_retry_minutes: int = Field(
+        30, ge=1, description="Wait before retrying an email the server deferred."
+    )
+    letter_company: str = Field("CareCycle Licensing", description="Sender printed on letters.")
+    letter_address: list[str] = Field(
+        default_factory=lambda: ["1 Example Road", "Shanghai 200000"],
+        description="Sender address lines printed on letters.",
+    )
+    letter_signature: str = Field(
+        "Customer Care Team", description="Signature line printed on letters."
+    )
+    outbox_dir: Path = Field(
+        Path("outbox"), description="Where letters, mail-house files and hand-off lists go."
+    )
+    call_teams: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Call teams and the account regions each works; other regions go to "
+        "team `general`.",
+    )
+    call_max_attempts: int = Field(
+        3, ge=1, description="Call attempts before a contact counts as not reached."
+    )
+    call_retry_hours: int = Field(
+        24, ge=1, description="Wait before calling an unreached contact again."
+    )
+
+    @field_validator("public_url", "site_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("default_region")
     @classmethod

@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -113,3 +114,12 @@ def module_store(
             yield opened
         finally:
             opened.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Any, int]]:
+    """Yield a real SMTP server's mailbox and port."""
+    from tests.smtp_server import smtp_server
+
+    with smtp_server() as running:
+        yield running

@@ -24,6 +24,10 @@ def language_of(*preferences: str | None) -> str:
     return FALLBACK_LANGUAGE
 
 
+class NotRenderableError(ValueError):
+    """A dispatch a channel cannot render: no usable address, or no template for it."""
+
+
 @dataclass(frozen=True)
 class Addressee:
     """The account and contact a touch is addressed to, with what the channels print."""

@@ -18,7 +18,7 @@ from urllib.parse import quote
 KINDS = ("click", "open", "unsubscribe")
 
 
-class BadLink(ValueError):
+class BadLinkError(ValueError):
     """A token that is malformed or whose signature does not match."""
 
 
@@ -54,19 +54,21 @@ def sign_claim(secret: bytes, claim: LinkClaim) -> str:
 
 
 def verify_token(secret: bytes, token: str) -> LinkClaim:
-    """Return the claim a token carries, or raise BadLink."""
+    """Return the claim a token carries, or raise BadLinkError."""
     payload, _, signature = token.partition(".")
     if not payload or not signature:
-        raise BadLink("malformed link")
+        raise BadLinkError("malformed link")
     if not hmac.compare_digest(_signature(secret, payload), signature):
-        raise BadLink("link signature does not match")
+        raise BadLinkError("link signature does not match")
     try:
         body = json.loads(_unb64(payload))
-        claim = LinkClaim(kind=body["k"], touch_uid=body["t"], contact_id=body["c"], url=body.get("u"))
+        claim = LinkClaim(
+            kind=body["k"], touch_uid=body["t"], contact_id=body["c"], url=body.get("u")
+        )
     except (ValueError, KeyError, TypeError):
-        raise BadLink("malformed link") from None
+        raise BadLinkError("malformed link") from None
     if claim.kind not in KINDS:
-        raise BadLink(f"unknown link kind {claim.kind!r}")
+        raise BadLinkError(f"unknown link kind {claim.kind!r}")
     return claim
 
 

@@ -65,13 +65,14 @@ def version() -> None:
 
 
 def _register() -> None:
-    from carecycle.cli import data, dedupe, programs, store, synth
+    from carecycle.cli import channels, data, dedupe, programs, store, synth
 
     store.register(app)
     dedupe.register(app)
     data.register(app)
     synth.register(app)
     programs.register(app)
+    channels.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -69,7 +69,15 @@ def reachable_contacts(tables: Tables, accounts: Any) -> Any:
                 channel=ibis.literal(channel),
             )
         )
-    return ibis.union(*rows)
+    return without_suppressed(ibis.union(*rows), tables["suppressions"])
+
+
+def without_suppressed(reachable: Any, suppressions: Any) -> Any:
+    """Return the (contact, channel) rows no unsubscribe or do-not-call has closed."""
+    closed = (suppressions.channel == reachable.channel) | (suppressions.channel == "any")
+    return reachable.anti_join(
+        suppressions, [reachable.contact_id == suppressions.contact_id, closed]
+    )
 
 
 def past_responses(tables: Tables, accounts: Any) -> Any:

@@ -26,6 +26,7 @@ from carecycle.engine.obsolete import obsolete_touches
 from carecycle.engine.plan import arbitrate, candidates, unassigned_accounts
 from carecycle.errors import InputError
 from carecycle.programs.loader import ProgramFile
+from carecycle.services.events import record_events
 from carecycle.store import schema
 from carecycle.store.db import Store
 
@@ -202,8 +203,11 @@ def _cancel(
 ) -> None:
     touches = schema.touches
     staged = store.stage(conn, "stage_obsolete", obsolete)
-    _record_events(
-        conn, sa.select(staged.c.touch_uid, sa.literal("cancelled"), staged.c.reason), moment
+    record_events(
+        conn,
+        sa.select(staged.c.touch_uid, sa.literal("cancelled"), staged.c.reason),
+        moment,
+        source="planner",
     )
     conn.execute(
         touches.update()
@@ -221,27 +225,15 @@ def _expire(conn: sa.Connection, program_id: str, as_of: date, moment: datetime)
         touches.c.expires_on < as_of,
     )
     reason = "still deferred when its grace ended"
-    _record_events(
+    record_events(
         conn,
         sa.select(touches.c.touch_uid, sa.literal("expired"), sa.literal(reason)).where(stale),
         moment,
+        source="planner",
     )
     conn.execute(
         touches.update().where(stale).values(status="expired", reason=reason, updated_on=as_of)
     )
-
-
-def _record_events(conn: sa.Connection, rows: sa.Select[Any], moment: datetime) -> None:
-    """Insert one event per (touch_uid, status, detail) row, once per status and moment."""
-    found = rows.subquery()
-    uid, status, detail = (found.c[i] for i in range(3))
-    stamp = moment.isoformat(sep=" ")
-    event_id = sa.func.md5(uid + ":" + status + ":" + stamp)
-    insert = pg_insert(schema.touch_events).from_select(
-        ["event_id", "touch_uid", "status", "occurred_at", "detail"],
-        sa.select(event_id, uid, status, sa.literal(moment, sa.DateTime), detail),
-    )
-    conn.execute(insert.on_conflict_do_nothing())
 
 
 def touch_uid(table: Any) -> Any:
@@ -290,7 +282,7 @@ def _write_decisions(
     )
     uid = sa.func.coalesce(c.touch_uid, touch_uid(staged))
     news = sa.or_(c.touch_uid.is_(None), settled)
-    _record_events(conn, sa.select(uid, c.status, c.reason).where(news), moment)
+    record_events(conn, sa.select(uid, c.status, c.reason).where(news), moment, source="planner")
     store.unstage(conn, staged)
 
 

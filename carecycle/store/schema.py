@@ -57,6 +57,18 @@ NOT_RECEIVED = (
 # Statuses that show the customer answered through the touch's channel.
 RESPONSES = ("opened", "clicked", "reached", "responded", "completed")
 HOLDOUT_ARMS = ("test", "holdout")
+# What happens to a touch once a channel has it; recorded in `touch_events`.
+OUTCOME_TYPES = (
+    "delivered", "bounced", "failed", "opened", "clicked", "unsubscribed",
+    "reached", "not_reached", "wrong_number", "call_back", "opportunity", "complaint",
+    "profiling", "responded", "completed", "returned",
+)  # fmt: skip
+# A dispatch is the outbox row of a touch handed to a channel: claimed before anything
+# leaves, `transmitting` once an email's body is with the server but not yet committed
+# there, then sent (email, letters, lists), queued (calls) or failed; a call is closed
+# once its outcome is final.
+DISPATCH_STATES = ("claimed", "transmitting", "sent", "queued", "retry", "closed", "failed")
+SENDABLE_CHANNELS = ("edm", "dm", "tsr_call", "pam", "partner")
 
 MONEY = sa.Numeric(18, 2)
 ID = sa.String(64)
@@ -209,6 +221,8 @@ support_cases = sa.Table(
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("resolved_at", sa.DateTime),
     sa.Column("sla_met", sa.Boolean),
+    sa.Column("description", sa.Text),
+    sa.Column("touch_uid", sa.String(32), doc="The touch during which it was captured."),
 )
 
 opportunities = sa.Table(
@@ -223,6 +237,7 @@ opportunities = sa.Table(
     sa.Column("source", sa.String(64)),
     sa.Column("created_on", sa.Date, nullable=False),
     sa.Column("closed_on", sa.Date),
+    sa.Column("touch_uid", sa.String(32), doc="The touch that created it."),
 )
 
 referrals = sa.Table(
@@ -322,6 +337,55 @@ touch_events = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("occurred_at", sa.DateTime, nullable=False),
     sa.Column("detail", sa.String(300)),
+    sa.Column("source", sa.String(32), doc="Who reported it: planner, sender, link, api, …"),
+)
+
+dispatches = sa.Table(
+    "dispatches",
+    metadata,
+    sa.Column("touch_uid", sa.String(32), primary_key=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("batch_id", sa.String(64), nullable=False),
+    sa.Column("message_id", sa.String(200), doc="Email Message-ID, derived from the touch."),
+    sa.Column("recipient", sa.String(300), doc="Address, phone or partner it went to."),
+    sa.Column("team", sa.String(64), doc="Call team whose queue holds it."),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime),
+    sa.Column("claimed_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("detail", sa.String(300)),
+    sa.UniqueConstraint("message_id"),
+)
+
+suppressions = sa.Table(
+    "suppressions",
+    metadata,
+    sa.Column("contact_id", ID, primary_key=True),
+    sa.Column("channel", sa.String(16), primary_key=True, doc="A channel, or `any`."),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("touch_uid", sa.String(32)),
+    sa.Column("occurred_at", sa.DateTime, nullable=False),
+)
+
+survey_responses = sa.Table(
+    "survey_responses",
+    metadata,
+    sa.Column("response_id", sa.String(32), primary_key=True),
+    sa.Column("survey_id", sa.String(200), nullable=False),
+    sa.Column("touch_uid", sa.String(32)),
+    _ref("account_id", nullable=False),
+    _ref("contact_id"),
+    sa.Column("question_id", sa.String(64), nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("answered_at", sa.DateTime, nullable=False),
+)
+
+platform_settings = sa.Table(
+    "platform_settings",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )
 
 account_scores = sa.Table(
@@ -355,6 +419,8 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("touches", ("account_id",)),
     ("touches", ("planned_on",)),
     ("touch_events", ("touch_uid",)),
+    ("dispatches", ("channel", "state")),
+    ("survey_responses", ("account_id",)),
 )
 
 for _table, _columns in POSTGRES_INDEXES:

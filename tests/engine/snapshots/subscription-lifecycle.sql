@@ -3479,7 +3479,9 @@ FROM (
                                                     "t50"."subject",
                                                     "t50"."opened_at",
                                                     "t50"."resolved_at",
-                                                    "t50"."sla_met"
+                                                    "t50"."sla_met",
+                                                    "t50"."description",
+                                                    "t50"."touch_uid"
                                                   FROM (
                                                     SELECT
                                                       "t38".*
@@ -3495,6 +3497,8 @@ FROM (
                                                         "t34"."opened_at",
                                                         "t34"."resolved_at",
                                                         "t34"."sla_met",
+                                                        "t34"."description",
+                                                        "t34"."touch_uid",
                                                         "t34"."owner",
                                                         "t34"."survivor"
                                                       FROM (
@@ -3508,6 +3512,8 @@ FROM (
                                                           "t10"."opened_at",
                                                           "t10"."resolved_at",
                                                           "t10"."sla_met",
+                                                          "t10"."description",
+                                                          "t10"."touch_uid",
                                                           "t23"."owner",
                                                           "t23"."survivor"
                                                         FROM "support_cases" AS "t10"

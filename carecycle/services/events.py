@@ -1,0 +1,68 @@
+"""A touch's events: every status it takes and every outcome, once per moment."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from carecycle.store import schema
+
+
+def record_events(
+    conn: sa.Connection, rows: sa.Select[Any], moment: datetime, *, source: str
+) -> None:
+    """Insert one event per (touch_uid, status, detail) row, once per status and moment."""
+    found = rows.subquery()
+    uid, status, detail = (found.c[i] for i in range(3))
+    stamp = moment.isoformat(sep=" ")
+    event_id = sa.func.md5(uid + ":" + status + ":" + stamp)
+    insert = pg_insert(schema.touch_events).from_select(
+        ["event_id", "touch_uid", "status", "occurred_at", "detail", "source"],
+        sa.select(
+            event_id, uid, status, sa.literal(moment, sa.DateTime), detail, sa.literal(source)
+        ),
+    )
+    conn.execute(insert.on_conflict_do_nothing())
+
+
+def event_id(touch_uid: str, status: str, moment: datetime) -> str:
+    """Return the id of a touch's event: one per touch, status and moment."""
+    return hashlib.md5(f"{touch_uid}:{status}:{moment.isoformat(sep=' ')}".encode()).hexdigest()
+
+
+def insert_events(
+    conn: sa.Connection,
+    events: Sequence[tuple[str, str, str | None]],
+    moment: datetime,
+    *,
+    source: str,
+) -> int:
+    """Insert (touch_uid, status, detail) events not recorded yet; return how many were new."""
+    if not events:
+        return 0
+    e = schema.touch_events
+    rows = [
+        {
+            "event_id": event_id(uid, status, moment),
+            "touch_uid": uid,
+            "status": status,
+            "occurred_at": moment,
+            "detail": detail[:300] if detail else detail,
+            "source": source,
+        }
+        for uid, status, detail in events
+    ]
+    known = set(
+        conn.execute(
+            sa.select(e.c.event_id).where(e.c.event_id.in_([r["event_id"] for r in rows]))
+        ).scalars()
+    )
+    fresh = [r for r in rows if r["event_id"] not in known]
+    if fresh:
+        conn.execute(e.insert(), fresh)
+    return len(fresh)

@@ -1,0 +1,350 @@
+"""The outbox: due touches screened, loaded and claimed for a channel; crashes reconciled.
+
+A touch leaves only through a dispatch row, claimed in a committed transaction before
+anything is handed to a channel. Its state says how far it got, so a sender that starts
+after a crash knows, per touch, whether to send again or to record what already went.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from carecycle.channels.base import Addressee, Agreement, Dispatch, language_of
+from carecycle.errors import InputError
+from carecycle.ingest.quality import CHANNEL_CONSENT
+from carecycle.programs.loader import parse_program
+from carecycle.services.events import insert_events, record_events
+from carecycle.store import schema
+from carecycle.store.db import Store
+
+MANIFEST = "manifest.json"
+
+
+@contextmanager
+def exclusive_sender(store: Store, channel: str) -> Iterator[None]:
+    """Hold the one sender slot of a channel (PostgreSQL); DuckDB has one process anyway."""
+    if store.is_duckdb:
+        yield
+        return
+    key = sa.func.hashtext(f"carecycle.send:{channel}")
+    with store.engine.connect() as conn:
+        if not conn.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar():
+            raise InputError(f"another sender is already sending {channel}; try again later")
+        try:
+            yield
+        finally:
+            conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+            conn.commit()
+
+
+def _due(channel: str, as_of: date, now: datetime) -> Any:
+    t, d = schema.touches, schema.dispatches
+    retry_due = sa.and_(
+        d.c.state == "retry", sa.or_(d.c.next_attempt_at.is_(None), d.c.next_attempt_at <= now)
+    )
+    waiting = sa.exists().where(d.c.touch_uid == t.c.touch_uid, sa.not_(retry_due))
+    return sa.and_(
+        t.c.status == "planned", t.c.channel == channel, t.c.planned_on <= as_of, ~waiting
+    )
+
+
+def screen_due(conn: sa.Connection, channel: str, as_of: date, now: datetime) -> dict[str, int]:
+    """Expire due touches past their grace and suppress those whose contact closed the door."""
+    t = schema.touches
+    due = _due(channel, as_of, now)
+    expired = sa.select(t.c.touch_uid).where(due, t.c.expires_on < as_of)
+    reason = _closed_reason(channel)
+    suppressed = (
+        sa.select(t.c.touch_uid, reason.label("reason"))
+        .select_from(t.outerjoin(schema.contacts, schema.contacts.c.contact_id == t.c.contact_id))
+        .where(due, t.c.expires_on >= as_of, reason.is_not(None))
+    )
+    grace = "not sent before its grace ended"
+    return {
+        "expired": _settle(conn, expired.add_columns(sa.literal(grace)), "expired", now),
+        "suppressed": _settle(conn, suppressed, "suppressed", now),
+    }
+
+
+def _closed_reason(channel: str) -> Any:
+    t, c, s = schema.touches, schema.contacts, schema.suppressions
+    blocked = (
+        sa.select(s.c.reason)
+        .where(s.c.contact_id == t.c.contact_id, s.c.channel.in_([channel, "any"]))
+        .limit(1)
+        .scalar_subquery()
+    )
+    whens: list[tuple[Any, Any]] = [
+        (c.c.do_not_contact.is_(True), sa.literal("contact asked not to be contacted")),
+        (blocked.is_not(None), sa.literal("contact closed the channel since planned: ") + blocked),
+    ]
+    if channel in CHANNEL_CONSENT:
+        whens.insert(0, (t.c.contact_id.is_(None), sa.literal("no contact to address")))
+        consent = sa.func.coalesce(c.c[CHANNEL_CONSENT[channel]], False)
+        whens.append((consent.is_(False), sa.literal(f"consent for {channel} withdrawn")))
+    return sa.case(*whens, else_=sa.null())
+
+
+def _settle(conn: sa.Connection, rows: sa.Select[Any], status: str, now: datetime) -> int:
+    found = conn.execute(rows).all()
+    for uid, reason in found:
+        conn.execute(
+            schema.touches.update()
+            .where(schema.touches.c.touch_uid == uid)
+            .values(status=status, reason=reason, updated_on=now.date())
+        )
+    insert_events(conn, [(uid, status, reason) for uid, reason in found], now, source="sender")
+    return len(found)
+
+
+def load_due(
+    conn: sa.Connection, channel: str, as_of: date, now: datetime, *, limit: int | None = None
+) -> list[Dispatch]:
+    """Return the channel's due touches with what rendering needs, most urgent first."""
+    t = schema.touches
+    where = sa.and_(_due(channel, as_of, now), t.c.expires_on >= as_of)
+    return load_dispatches(conn, where, as_of, limit=limit)
+
+
+def load_dispatches(
+    conn: sa.Connection, where: Any, as_of: date, *, limit: int | None = None
+) -> list[Dispatch]:
+    """Return the touches matching `where` with their account, contact and agreement."""
+    t, a, c, g, p = (
+        schema.touches,
+        schema.accounts,
+        schema.contacts,
+        schema.agreements,
+        schema.partners,
+    )
+    partner_id = sa.func.coalesce(g.c.partner_id, a.c.partner_id)
+    query = (
+        sa.select(
+            t,
+            a.c.name.label("account_name"),
+            a.c.address,
+            a.c.city,
+            a.c.postcode,
+            a.c.region,
+            a.c.country,
+            a.c.segment,
+            a.c.language.label("account_language"),
+            c.c.name.label("contact_name"),
+            c.c.role,
+            c.c.email,
+            c.c.phone,
+            c.c.language.label("contact_language"),
+            g.c.program.label("agreement_program"),
+            g.c.sa,
+            g.c.start_on,
+            g.c.end_on,
+            g.c.value,
+            g.c.currency,
+            partner_id.label("partner_id_"),
+            p.c.name.label("partner_name"),
+        )
+        .select_from(
+            t.join(a, a.c.account_id == t.c.account_id)
+            .outerjoin(c, c.c.contact_id == t.c.contact_id)
+            .outerjoin(g, g.c.agreement_id == t.c.agreement_id)
+            .outerjoin(p, p.c.partner_id == partner_id)
+        )
+        .where(where)
+        .order_by(t.c.priority.desc(), t.c.planned_on, t.c.touch_uid)
+        .limit(limit)
+    )
+    rows = conn.execute(query).mappings().all()
+    names = touch_names(conn, {(r["program_id"], r["program_revision"]) for r in rows})
+    return [_dispatch(r, names, as_of) for r in rows]
+
+
+def touch_names(conn: sa.Connection, revisions: set[tuple[str, int]]) -> dict[tuple[str, str], str]:
+    """Return each touch's name from the program revisions the touches were planned under."""
+    r = schema.program_revisions
+    names: dict[tuple[str, str], str] = {}
+    for program_id, revision in revisions:
+        text = conn.execute(
+            sa.select(r.c.definition).where(r.c.program_id == program_id, r.c.revision == revision)
+        ).scalar()
+        if text is None:
+            continue
+        program = parse_program(text, f"{program_id} revision {revision}").program
+        for stage in program.stages:
+            names.update({(program.id, touch.id): touch.name for touch in stage.touches})
+    return names
+
+
+def _dispatch(row: Any, names: dict[tuple[str, str], str], as_of: date) -> Dispatch:
+    agreement = None
+    if row["agreement_id"] is not None and row["start_on"] is not None:
+        agreement = Agreement(
+            agreement_id=row["agreement_id"],
+            program=row["agreement_program"],
+            sa=bool(row["sa"]),
+            start_on=row["start_on"],
+            end_on=row["end_on"],
+            value=row["value"],
+            currency=row["currency"],
+        )
+    return Dispatch(
+        touch_uid=row["touch_uid"],
+        program_id=row["program_id"],
+        touch_id=row["touch_id"],
+        touch_name=names.get((row["program_id"], row["touch_id"]), row["touch_id"]),
+        stage_id=row["stage_id"],
+        channel=row["channel"],
+        content=row["content"],
+        priority=row["priority"],
+        due_on=row["due_on"],
+        planned_on=row["planned_on"],
+        as_of=as_of,
+        addressee=_addressee(row),
+        agreement=agreement,
+    )
+
+
+def _addressee(row: Any) -> Addressee:
+    return Addressee(
+        account_id=row["account_id"],
+        account_name=row["account_name"],
+        contact_id=row["contact_id"],
+        contact_name=row["contact_name"],
+        role=row["role"],
+        email=row["email"],
+        phone=row["phone"],
+        language=language_of(row["contact_language"], row["account_language"]),
+        address=row["address"],
+        city=row["city"],
+        postcode=row["postcode"],
+        region=row["region"],
+        country=row["country"],
+        segment=row["segment"],
+        partner_id=row["partner_id_"],
+        partner_name=row["partner_name"],
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One touch claimed for a channel: where it goes and under which id."""
+
+    touch_uid: str
+    recipient: str | None
+    message_id: str | None = None
+    team: str | None = None
+
+
+def claim(
+    conn: sa.Connection,
+    claims: Sequence[Claim],
+    *,
+    channel: str,
+    batch_id: str,
+    now: datetime,
+    state: str = "claimed",
+    detail: str | None = None,
+) -> None:
+    """Write the claims; a retried touch's dispatch row is taken over with one more attempt."""
+    d = schema.dispatches
+    if not claims:
+        return
+    uids = [c.touch_uid for c in claims]
+    retried = dict(
+        conn.execute(sa.select(d.c.touch_uid, d.c.attempts).where(d.c.touch_uid.in_(uids))).all()
+    )
+    conn.execute(d.delete().where(d.c.touch_uid.in_(list(retried))))
+    rows = [
+        {
+            "touch_uid": c.touch_uid,
+            "channel": channel,
+            "batch_id": batch_id,
+            "message_id": c.message_id,
+            "recipient": c.recipient,
+            "team": c.team,
+            "state": state,
+            "attempts": retried.get(c.touch_uid, 0) + 1,
+            "next_attempt_at": now if state == "queued" else None,
+            "claimed_at": now,
+            "updated_at": now,
+            "detail": detail,
+        }
+        for c in claims
+    ]
+    conn.execute(d.insert(), rows)
+
+
+def set_state(
+    conn: sa.Connection, uids: Sequence[str], state: str, now: datetime, **values: Any
+) -> None:
+    """Move dispatches to `state`."""
+    d = schema.dispatches
+    conn.execute(
+        d.update()
+        .where(d.c.touch_uid.in_(list(uids)))
+        .values(state=state, updated_at=now, **values)
+    )
+
+
+def mark_touches(
+    conn: sa.Connection,
+    uids: Sequence[str],
+    status: str,
+    now: datetime,
+    *,
+    detail: str | None,
+    source: str = "sender",
+) -> None:
+    """Set the touches' status and record one event each."""
+    if not uids:
+        return
+    t = schema.touches
+    conn.execute(
+        t.update()
+        .where(t.c.touch_uid.in_(list(uids)))
+        .values(status=status, reason=detail, updated_on=now.date())
+    )
+    rows = sa.select(t.c.touch_uid, sa.literal(status), sa.literal(detail, sa.String)).where(
+        t.c.touch_uid.in_(list(uids))
+    )
+    record_events(conn, rows, now, source=source)
+
+
+def write_manifest(directory: Path, *, batch_id: str, channel: str, uids: Sequence[str]) -> None:
+    """Write the batch's manifest: present means every file of the batch is complete."""
+    body = {"batch_id": batch_id, "channel": channel, "touches": list(uids)}
+    (directory / MANIFEST).write_text(json.dumps(body, indent=1), encoding="utf-8")
+
+
+def reconcile(store: Store, channel: str, now: datetime) -> dict[str, int]:
+    """Settle what a stopped sender left: re-send what never left, record what did."""
+    d = schema.dispatches
+    with store.begin() as conn:
+        rows = conn.execute(
+            sa.select(d.c.touch_uid, d.c.state, d.c.batch_id, d.c.detail).where(
+                d.c.channel == channel, d.c.state.in_(["claimed", "transmitting"])
+            )
+        ).all()
+        done = [r.touch_uid for r in rows if r.state == "transmitting" or _batch_written(r)]
+        again = [r.touch_uid for r in rows if r.touch_uid not in set(done)]
+        if done:
+            note = "went out before the sender stopped; not sent again"
+            set_state(conn, done, "sent", now, detail=note)
+            mark_touches(conn, done, "sent", now, detail=note)
+        if again:
+            set_state(conn, again, "retry", now, next_attempt_at=None)
+            conn.execute(
+                d.update().where(d.c.touch_uid.in_(again)).values(attempts=d.c.attempts - 1)
+            )
+    return {"recorded": len(done), "released": len(again)}
+
+
+def _batch_written(row: Any) -> bool:
+    return row.state == "claimed" and bool(row.detail) and (Path(row.detail) / MANIFEST).exists()

@@ -1,0 +1,340 @@
+"""Use case: hand a channel its due touches, exactly once.
+
+Every run first reconciles what a stopped run left, then screens the due touches (expired,
+or the contact closed the channel since planning), claims them in a committed
+transaction, and only then hands them over: emails one SMTP transaction each, letters
+and hand-off lists as one batch of files published by a rename, calls into their team's
+queue. Store times are UTC without a zone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from carecycle.channels.base import Dispatch, NotRenderableError
+from carecycle.channels.email import message_id_for, render_email
+from carecycle.channels.kit import ChannelKit
+from carecycle.channels.mail import (
+    Letter,
+    render_letter,
+    write_letters_pdf_pages,
+    write_mailhouse_csv,
+)
+from carecycle.channels.partner import group_by_partner, handoff_row, handoff_stem, write_handoff
+from carecycle.channels.smtp import SmtpRefusedError, SmtpTransport, SmtpUnavailableError
+from carecycle.errors import CareCycleError, InputError
+from carecycle.services import outbox
+from carecycle.services.outbox import Claim
+from carecycle.store import schema
+from carecycle.store.db import Store
+from carecycle.store.schema import SENDABLE_CHANNELS
+
+Progress = Callable[[int, int], None]
+CLAIM_CHUNK = 500
+
+
+class SenderStoppedError(CareCycleError):
+    """The channel stopped accepting part-way; what went out is recorded."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one run handed to a channel."""
+
+    channel: str
+    as_of: date
+    sent: int
+    queued: int
+    failed: int
+    retrying: int
+    screened: dict[str, int]
+    reconciled: dict[str, int]
+    files: tuple[Path, ...] = ()
+    failures: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+
+def send_due(
+    store: Store,
+    kit: ChannelKit,
+    channel: str,
+    as_of: date,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> SendResult:
+    """Hand `channel` its touches due by `as_of`; nothing goes out twice, even after a crash."""
+    if channel not in SENDABLE_CHANNELS:
+        raise InputError(f"cannot send on {channel!r}: use one of {', '.join(SENDABLE_CHANNELS)}")
+    with outbox.exclusive_sender(store, channel):
+        reconciled = outbox.reconcile(store, channel, now)
+        with store.begin() as conn:
+            screened = outbox.screen_due(conn, channel, as_of, now)
+            due = outbox.load_due(conn, channel, as_of, now, limit=limit)
+        handler = _HANDLERS[channel]
+        tally = handler(store, kit, due, now, progress or _quiet)
+    return SendResult(
+        channel=channel,
+        as_of=as_of,
+        sent=tally.sent,
+        queued=tally.queued,
+        failed=tally.failed,
+        retrying=tally.retrying,
+        screened=screened,
+        reconciled=reconciled,
+        files=tuple(tally.files),
+        failures=tuple(tally.failures),
+    )
+
+
+def _quiet(done: int, total: int) -> None:
+    del done, total
+
+
+@dataclass
+class _Tally:
+    sent: int = 0
+    queued: int = 0
+    failed: int = 0
+    retrying: int = 0
+    files: list[Path] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def fail(self, uid: str, reason: str) -> None:
+        self.failed += 1
+        self.failures.append((uid, reason))
+
+
+def _batch_id(channel: str, now: datetime) -> str:
+    return f"{channel}-{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def _fail(store: Store, uid: str, reason: str, now: datetime, tally: _Tally) -> None:
+    with store.begin() as conn:
+        outbox.set_state(conn, [uid], "failed", now, detail=reason[:300])
+        outbox.mark_touches(conn, [uid], "failed", now, detail=reason)
+    tally.fail(uid, reason)
+
+
+# --- email -----------------------------------------------------------------------------
+
+
+def _send_emails(
+    store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
+) -> _Tally:
+    tally = _Tally()
+    done = 0
+    for start in range(0, len(due), CLAIM_CHUNK):
+        chunk = due[start : start + CLAIM_CHUNK]
+        claims = [
+            Claim(d.touch_uid, d.addressee.email, message_id_for(d.touch_uid, kit.email.domain))
+            for d in chunk
+        ]
+        with store.begin() as conn:
+            outbox.claim(conn, claims, channel="edm", batch_id=_batch_id("edm", now), now=now)
+        try:
+            session = SmtpTransport(kit.smtp).__enter__()
+        except SmtpUnavailableError as exc:
+            _release([d.touch_uid for d in chunk], store, kit, now, tally)
+            raise SenderStoppedError(f"{exc}; {tally.sent} sent, the rest retry later") from None
+        with session as smtp:
+            for position, dispatch in enumerate(chunk):
+                try:
+                    _send_email(store, kit, smtp, dispatch, now, tally)
+                except SmtpUnavailableError as exc:
+                    _release([d.touch_uid for d in chunk[position:]], store, kit, now, tally)
+                    raise SenderStoppedError(
+                        f"{exc}; {tally.sent} sent, the rest retry later"
+                    ) from None
+                done += 1
+                progress(done, len(due))
+    return tally
+
+
+def _send_email(
+    store: Store,
+    kit: ChannelKit,
+    smtp: SmtpTransport,
+    dispatch: Dispatch,
+    now: datetime,
+    tally: _Tally,
+) -> None:
+    uid = dispatch.touch_uid
+    try:
+        message = render_email(dispatch, kit.links_for(dispatch), kit.email, sent_at=_utc(now))
+    except NotRenderableError as exc:
+        _fail(store, uid, f"cannot render: {exc}", now, tally)
+        return
+
+    def transmitting() -> None:
+        with store.begin() as conn:
+            outbox.set_state(conn, [uid], "transmitting", now)
+
+    assert dispatch.addressee.email is not None
+    try:
+        reply = smtp.transmit(
+            message,
+            sender=kit.email.address,
+            recipient=dispatch.addressee.email,
+            before_commit=transmitting,
+        )
+    except SmtpRefusedError as exc:
+        if exc.permanent:
+            _fail(store, uid, f"refused by the SMTP server: {exc}", now, tally)
+        else:
+            _release([uid], store, kit, now, tally, reason=f"deferred by the server: {exc}")
+        return
+    with store.begin() as conn:
+        outbox.set_state(conn, [uid], "sent", now, detail=reply[:300])
+        outbox.mark_touches(conn, [uid], "sent", now, detail=f"accepted: {reply}")
+    tally.sent += 1
+
+
+def _release(
+    uids: Sequence[str],
+    store: Store,
+    kit: ChannelKit,
+    now: datetime,
+    tally: _Tally,
+    *,
+    reason: str = "the SMTP server became unreachable",
+) -> None:
+    """Put claimed emails back for a later run, or fail those out of attempts."""
+    d = schema.dispatches
+    with store.begin() as conn:
+        rows = conn.execute(
+            sa.select(d.c.touch_uid, d.c.attempts).where(d.c.touch_uid.in_(list(uids)))
+        ).all()
+        spent = [r.touch_uid for r in rows if r.attempts >= kit.email_max_attempts]
+        again = [r.touch_uid for r in rows if r.attempts < kit.email_max_attempts]
+        retry_at = now + kit.email_retry
+        outbox.set_state(conn, again, "retry", now, next_attempt_at=retry_at, detail=reason[:300])
+        if spent:
+            final = f"{reason}; gave up after {kit.email_max_attempts} attempts"
+            outbox.set_state(conn, spent, "failed", now, detail=final[:300])
+            outbox.mark_touches(conn, spent, "failed", now, detail=final)
+    tally.retrying += len(again)
+    for uid in spent:
+        tally.fail(uid, reason)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# --- files: letters and hand-off lists -------------------------------------------------
+
+
+def _publish(
+    store: Store,
+    kit: ChannelKit,
+    channel: str,
+    due: list[Dispatch],
+    now: datetime,
+    write: Callable[[Path, list[Dispatch], _Tally], list[str]],
+) -> _Tally:
+    """Claim the batch, write its files into a hidden folder, rename it, then record it."""
+    tally = _Tally()
+    if not due:
+        return tally
+    batch_id = _batch_id(channel, now)
+    final = kit.outbox_dir / batch_id
+    claims = [Claim(d.touch_uid, _where(d, channel)) for d in due]
+    with store.begin() as conn:
+        outbox.claim(conn, claims, channel=channel, batch_id=batch_id, now=now, detail=str(final))
+    partial = kit.outbox_dir / f".{batch_id}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    written = write(partial, due, tally)
+    outbox.write_manifest(partial, batch_id=batch_id, channel=channel, uids=written)
+    partial.rename(final)
+    with store.begin() as conn:
+        outbox.set_state(conn, written, "sent", now, detail=str(final))
+        outbox.mark_touches(conn, written, "sent", now, detail=f"in batch {batch_id}")
+    tally.sent = len(written)
+    tally.files = sorted(final.iterdir())
+    return tally
+
+
+def _where(dispatch: Dispatch, channel: str) -> str | None:
+    a = dispatch.addressee
+    if channel == "dm":
+        return ", ".join(p for p in (a.address, a.city, a.postcode) if p) or None
+    return a.partner_id
+
+
+def _send_letters(
+    store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
+) -> _Tally:
+    failed: list[tuple[str, str]] = []
+
+    def write(folder: Path, batch: list[Dispatch], tally: _Tally) -> list[str]:
+        letters: list[Letter] = []
+        for dispatch in batch:
+            try:
+                letters.append(render_letter(dispatch, kit.letters))
+            except NotRenderableError as exc:
+                failed.append((dispatch.touch_uid, f"cannot print: {exc}"))
+            progress(len(letters) + len(failed), len(batch))
+        if letters:
+            pages = write_letters_pdf_pages(letters, folder / "letters.pdf", kit.letters)
+            write_mailhouse_csv(letters, folder / "mailhouse.csv", pages=pages)
+        return [letter.touch_uid for letter in letters]
+
+    tally = _publish(store, kit, "dm", due, now, write)
+    for uid, reason in failed:
+        _fail(store, uid, reason, now, tally)
+    return tally
+
+
+def _hand_off(channel: str) -> Callable[..., _Tally]:
+    def hand_off(
+        store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
+    ) -> _Tally:
+        def write(folder: Path, batch: list[Dispatch], tally: _Tally) -> list[str]:
+            for partner_id, dispatches in group_by_partner(batch).items():
+                rows = [handoff_row(d) for d in dispatches]
+                write_handoff(rows, folder, stem=handoff_stem(channel, partner_id, now.date()))
+                progress(len(rows), len(batch))
+            return [d.touch_uid for d in batch]
+
+        return _publish(store, kit, channel, due, now, write)
+
+    return hand_off
+
+
+# --- calls -----------------------------------------------------------------------------
+
+
+def _queue_calls(
+    store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
+) -> _Tally:
+    tally = _Tally()
+    claims = [
+        Claim(d.touch_uid, d.addressee.phone, team=kit.team_for(d.addressee.region)) for d in due
+    ]
+    with store.begin() as conn:
+        batch = _batch_id("tsr_call", now)
+        outbox.claim(conn, claims, channel="tsr_call", batch_id=batch, now=now, state="queued")
+        for team in sorted({c.team for c in claims if c.team}):
+            mine = [c.touch_uid for c in claims if c.team == team]
+            outbox.mark_touches(conn, mine, "sent", now, detail=f"in the call queue of team {team}")
+    tally.queued = len(claims)
+    progress(len(claims), len(claims))
+    return tally
+
+
+_HANDLERS: dict[str, Callable[[Store, ChannelKit, list[Dispatch], datetime, Progress], _Tally]] = {
+    "edm": _send_emails,
+    "dm": _send_letters,
+    "tsr_call": _queue_calls,
+    "pam": _hand_off("pam"),
+    "partner": _hand_off("partner"),
+}

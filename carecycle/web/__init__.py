@@ -1,0 +1,1 @@
+"""The web app: tracked links, unsubscribe pages and the JSON API."""

@@ -1,0 +1,42 @@
+"""create_app: the FastAPI application over one runtime."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from carecycle import __version__
+from carecycle.bootstrap import Runtime
+from carecycle.errors import CareCycleError
+from carecycle.web.deps import AppState, utc_now
+from carecycle.web.routes import calls, tracking
+
+
+def create_app(runtime: Runtime, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    """Return the web app serving `runtime`."""
+    app = FastAPI(title="CareCycle", version=__version__)
+    app.state.carecycle = AppState(runtime=runtime, clock=clock, lock=threading.Lock())
+    app.include_router(tracking.router)
+    app.include_router(calls.router)
+    app.add_exception_handler(CareCycleError, _user_error)
+    app.add_exception_handler(RequestValidationError, _bad_request)
+    return app
+
+
+async def _user_error(request: Request, exc: Exception) -> JSONResponse:
+    status = 404 if str(exc).startswith("no touch") else 400
+    return JSONResponse({"error": str(exc)}, status_code=status)
+
+
+async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        f"{'.'.join(str(p) for p in error['loc'] if p != 'body')}: {error['msg']}"
+        for error in exc.errors()
+    ]
+    return JSONResponse({"error": "; ".join(problems)}, status_code=422)
