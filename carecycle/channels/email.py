@@ -21,9 +21,9 @@ What every template sees:
 - `language`: "en" or "zh".
 - `part`: "subject", "text" or "html"; only the layout reads it.
 
-Filters, each writing in the template's language: `long_date` (a date), `countdown`
-(a number of days from now: "in 45 days", "tomorrow"), `money` (an amount with its
-currency) and `program_label` (a licence program's name, as a noun phrase).
+Filters, each writing in the template's language with `wording`: `long_date` (a date),
+`countdown` (a number of days from now: "in 45 days", "tomorrow"), `money` (an amount
+with its currency) and `program_label` (a licence program's name, as a noun phrase).
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -49,26 +48,12 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from carecycle.channels import wording
 from carecycle.channels.base import LANGUAGES, Addressee, Dispatch, NotRenderableError, language_of
 from carecycle.channels.links import Links
 
 CONTENT_LANGUAGE = {"en": "en", "zh": "zh-CN"}
 PARTS = ("subject", "text", "html")
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-# Noun phrases, so a template can write "your {{ program_label }} ends on ...".
-PROGRAM_LABELS = {
-    "open_license": ("Open License agreement", "Open License 协议"),
-    "open_value": ("Open Value agreement", "Open Value 协议"),
-    "select": ("Select agreement", "Select 协议"),
-    "ea": ("Enterprise Agreement", "企业协议"),
-    "olv": ("OLV agreement", "OLV 协议"),
-    "subscription": ("subscription", "订阅"),
-}
-NEAR_DAYS = {"en": ("yesterday", "today", "tomorrow"), "zh": ("昨天", "今天", "明天")}
-CURRENCY_UNITS_ZH = {"CNY": "元", "RMB": "元", "USD": "美元", "EUR": "欧元", "GBP": "英镑"}
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
@@ -199,40 +184,21 @@ def _environment(*, autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.filters.update(
-        long_date=_long_date, countdown=_countdown, money=_money, program_label=_program_label
-    )
+    filters: dict[str, Callable[..., str]] = {
+        "long_date": wording.long_date,
+        "countdown": wording.countdown,
+        "money": wording.money,
+        "program_label": wording.program_label,
+    }
+    environment.filters.update({name: _in_language(word) for name, word in filters.items()})
     return environment
 
 
-@pass_context
-def _long_date(context: Context, value: date) -> str:
-    if context["language"] == "zh":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def _in_language(word: Callable[..., str]) -> Callable[..., str]:
+    """Return `word` as a filter that writes in the language of the template using it."""
 
+    @pass_context
+    def in_language(context: Context, value: Any, *args: Any) -> str:
+        return word(value, *args, language=context["language"])
 
-@pass_context
-def _countdown(context: Context, days: int) -> str:
-    zh = context["language"] == "zh"
-    if -1 <= days <= 1:
-        return NEAR_DAYS["zh" if zh else "en"][days + 1]
-    if days > 1:
-        return f"{days}天后" if zh else f"in {days} days"
-    return f"{-days}天前" if zh else f"{-days} days ago"
-
-
-@pass_context
-def _money(context: Context, value: Decimal, currency: str | None) -> str:
-    amount, code = f"{value:,.2f}", (currency or "").strip().upper()
-    if context["language"] == "zh":
-        return f"{amount} {CURRENCY_UNITS_ZH.get(code, code)}".strip()
-    return f"{code} {amount}".strip()
-
-
-@pass_context
-def _program_label(context: Context, program: str) -> str:
-    labels = PROGRAM_LABELS.get(program)
-    if labels is None:
-        return program
-    return labels[1] if context["language"] == "zh" else labels[0]
+    return in_language

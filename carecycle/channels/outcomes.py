@@ -25,13 +25,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from carecycle.channels.partner import FILL_IN_COLUMNS, HANDOFF_COLUMNS
 from carecycle.errors import InputError
 from carecycle.ingest.readers import Problem, read_file
+from carecycle.store.schema import OUTCOME_TYPES, SEVERITIES
 
-OUTCOME_TYPES = (
-    "delivered", "bounced", "failed", "opened", "clicked", "unsubscribed",
-    "reached", "not_reached", "wrong_number", "call_back", "opportunity", "complaint",
-    "profiling", "responded", "completed", "returned",
-)  # fmt: skip
-SEVERITIES = ("low", "medium", "high", "critical")
 DEFAULT_SEVERITY = "medium"
 FIELDS = (
     "touch_uid", "message_id", "type", "occurred_at", "detail", "amount", "currency",

@@ -81,9 +81,9 @@ def send(
 
 def _print_send(r: SendResult) -> None:
     handed = f"queued {r.queued:,} calls" if r.channel == "tsr_call" else f"sent {r.sent:,}"
-    out.print(
-        f"[bold]{r.channel}[/] {r.as_of}: {handed}, failed {r.failed:,}, retry later {r.retrying:,}"
-    )
+    out.print(f"[bold]{r.channel}[/] {r.as_of}: {handed}, failed {r.failed:,}")
+    if r.retrying:
+        out.print(f"{r.retrying:,} emails the server deferred wait for a later run")
     screened = {k: v for k, v in r.screened.items() if v}
     if screened:
         out.print("not sent: " + ", ".join(f"{k} {v:,}" for k, v in screened.items()))
@@ -104,6 +104,9 @@ def queue(
     at: Annotated[
         str | None, typer.Option("--at", help="Calls due by this time (default now).")
     ] = None,
+    agent: Annotated[
+        str | None, typer.Option("--agent", help="Your name, filled into the openings.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the calls due now, most urgent first, with account summary and script."""
@@ -113,7 +116,7 @@ def queue(
 
     now = parse_moment(at, "--at") or datetime.now(UTC).replace(tzinfo=None)
     with runtime() as rt:
-        items = call_queue(rt.store, rt.channels(), now=now, team=team)
+        items = call_queue(rt.store, rt.channels(), now=now, team=team, agent=agent)
     if as_json:
         print_json([item_as_dict(i) for i in items])
         return

@@ -19,7 +19,7 @@ from carecycle.store import schema
 Kind = Literal["text", "int", "decimal", "date", "datetime", "bool", "enum", "email", "phone"]
 
 # Columns the platform fills, never read from a file.
-PLATFORM_COLUMNS = frozenset({"merged_into", "email_issue", "phone_issue"})
+PLATFORM_COLUMNS = frozenset({"merged_into", "email_issue", "phone_issue", "touch_uid"})
 
 
 @dataclass(frozen=True)

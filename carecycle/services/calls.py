@@ -19,7 +19,12 @@ from carecycle.store.db import Store
 
 
 def call_queue(
-    store: Store, kit: ChannelKit, *, now: datetime, team: str | None = None
+    store: Store,
+    kit: ChannelKit,
+    *,
+    now: datetime,
+    team: str | None = None,
+    agent: str | None = None,
 ) -> list[CallItem]:
     """Return the calls due by `now`, most urgent first, for one team or all."""
     d, t = schema.dispatches, schema.touches
@@ -39,6 +44,7 @@ def call_queue(
             team=found[dispatch.touch_uid].team or "",
             attempts=int(found[dispatch.touch_uid].attempts),
             next_attempt_at=found[dispatch.touch_uid].next_attempt_at,
+            agent=agent,
         )
         for dispatch in dispatches
     ]

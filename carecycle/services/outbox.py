@@ -56,6 +56,13 @@ def _due(channel: str, as_of: date, now: datetime) -> Any:
     )
 
 
+def waiting(conn: sa.Connection, channel: str, now: datetime) -> int:
+    """Return how many of the channel's touches wait for a later retry."""
+    d = schema.dispatches
+    later = sa.and_(d.c.channel == channel, d.c.state == "retry", d.c.next_attempt_at > now)
+    return int(conn.execute(sa.select(sa.func.count()).where(later)).scalar() or 0)
+
+
 def screen_due(conn: sa.Connection, channel: str, as_of: date, now: datetime) -> dict[str, int]:
     """Expire due touches past their grace and suppress those whose contact closed the door."""
     t = schema.touches

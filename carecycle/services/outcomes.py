@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from carecycle.channels.calls import RetryRule, load_script, next_attempt, validate_answers
+from carecycle.channels.calls import RetryRule, next_attempt
+from carecycle.channels.scripts import load_script, validate_answers
 from carecycle.errors import InputError
 from carecycle.services.events import insert_events
 from carecycle.store import schema
@@ -105,6 +106,8 @@ def apply_outcome(conn: sa.Connection, outcome: Outcome, *, retry: RetryRule) ->
     check_outcome(outcome)
     touch = load_touch(conn, outcome.touch_uid)
     _check_fits(touch, outcome)
+    if outcome.type == "profiling":
+        outcome = replace(outcome, answers=checked_answers(touch.content, outcome.answers))
     event = (outcome.touch_uid, outcome.type, outcome.detail)
     if not insert_events(conn, [event], outcome.occurred_at, source=outcome.source):
         return Recorded(outcome.touch_uid, outcome.type, new=False, status=touch.status)
@@ -213,13 +216,19 @@ def _complaint(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
     return f"complaint {case_id}"
 
 
-def _answers(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
+def checked_answers(content: str, answers: Mapping[str, object]) -> dict[str, str]:
+    """Return the answers as the touch's script accepts them (any answers without a script)."""
     try:
-        answers = validate_answers(load_script(touch.content), outcome.answers)
+        checked = validate_answers(load_script(content), answers)
     except FileNotFoundError:
-        answers = {str(k): str(v) for k, v in outcome.answers.items()}
-    if not answers:
+        checked = {str(k): str(v) for k, v in answers.items()}
+    if not checked:
         raise InputError("profiling answers are empty")
+    return checked
+
+
+def _answers(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
+    answers = outcome.answers
     rows = [
         {
             "response_id": _key(touch.content, touch.touch_uid, question, outcome.occurred_at),
@@ -234,7 +243,7 @@ def _answers(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
         for question, answer in answers.items()
     ]
     conn.execute(schema.survey_responses.insert(), rows)
-    return f"{len(rows)} profiling answers"
+    return f"{len(rows)} profiling answer{'' if len(rows) == 1 else 's'}"
 
 
 def _move_call(
@@ -244,6 +253,8 @@ def _move_call(
     mine = d.update().where(d.c.touch_uid == touch.touch_uid)
     at = outcome.occurred_at
     if outcome.type in ENDS_CALL:
+        if touch.dispatch_state == "closed":
+            return status, []
         conn.execute(mine.values(state="closed", next_attempt_at=None, updated_at=at))
         return status, ["call closed"]
     if outcome.type == "call_back":

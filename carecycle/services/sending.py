@@ -21,12 +21,8 @@ import sqlalchemy as sa
 from carecycle.channels.base import Dispatch, NotRenderableError
 from carecycle.channels.email import message_id_for, render_email
 from carecycle.channels.kit import ChannelKit
-from carecycle.channels.mail import (
-    Letter,
-    render_letter,
-    write_letters_pdf_pages,
-    write_mailhouse_csv,
-)
+from carecycle.channels.mail import Letter, render_letter
+from carecycle.channels.mailhouse import write_letters_pdf_pages, write_mailhouse_csv
 from carecycle.channels.partner import group_by_partner, handoff_row, handoff_stem, write_handoff
 from carecycle.channels.smtp import SmtpRefusedError, SmtpTransport, SmtpUnavailableError
 from carecycle.errors import CareCycleError, InputError
@@ -53,7 +49,7 @@ class SendResult:
     sent: int
     queued: int
     failed: int
-    retrying: int
+    retrying: int  # deferred by the server, waiting for a later run
     screened: dict[str, int]
     reconciled: dict[str, int]
     files: tuple[Path, ...] = ()
@@ -80,13 +76,15 @@ def send_due(
             due = outbox.load_due(conn, channel, as_of, now, limit=limit)
         handler = _HANDLERS[channel]
         tally = handler(store, kit, due, now, progress or _quiet)
+        with store.begin() as conn:
+            later = outbox.waiting(conn, channel, now)
     return SendResult(
         channel=channel,
         as_of=as_of,
         sent=tally.sent,
         queued=tally.queued,
         failed=tally.failed,
-        retrying=tally.retrying,
+        retrying=later,
         screened=screened,
         reconciled=reconciled,
         files=tuple(tally.files),
@@ -103,7 +101,6 @@ class _Tally:
     sent: int = 0
     queued: int = 0
     failed: int = 0
-    retrying: int = 0
     files: list[Path] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
@@ -143,7 +140,9 @@ def _send_emails(
             session = SmtpTransport(kit.smtp).__enter__()
         except SmtpUnavailableError as exc:
             _release([d.touch_uid for d in chunk], store, kit, now, tally)
-            raise SenderStoppedError(f"{exc}; {tally.sent} sent, the rest retry later") from None
+            raise SenderStoppedError(
+                f"{exc}; {tally.sent} sent, the rest go on the next run"
+            ) from None
         with session as smtp:
             for position, dispatch in enumerate(chunk):
                 try:
@@ -204,11 +203,17 @@ def _release(
     now: datetime,
     tally: _Tally,
     *,
-    reason: str = "the SMTP server became unreachable",
+    reason: str | None = None,
 ) -> None:
-    """Put claimed emails back for a later run, or fail those out of attempts."""
+    """Put claimed emails back: at once when the server was unreachable, later when it
+    deferred them, and failed once a deferred email is out of attempts."""
     d = schema.dispatches
     with store.begin() as conn:
+        if reason is None:
+            outbox.set_state(
+                conn, uids, "retry", now, next_attempt_at=None, attempts=d.c.attempts - 1
+            )
+            return
         rows = conn.execute(
             sa.select(d.c.touch_uid, d.c.attempts).where(d.c.touch_uid.in_(list(uids)))
         ).all()
@@ -220,7 +225,6 @@ def _release(
             final = f"{reason}; gave up after {kit.email_max_attempts} attempts"
             outbox.set_state(conn, spent, "failed", now, detail=final[:300])
             outbox.mark_touches(conn, spent, "failed", now, detail=final)
-    tally.retrying += len(again)
     for uid in spent:
         tally.fail(uid, reason)
 

@@ -76,6 +76,7 @@ def build_support_cases_table(
         "opened_at": timestamps(opened),
         "resolved_at": timestamps(resolved, open_case),
         "sla_met": flags(hours <= SLA_HOURS[severity], open_case),
+        "description": pa.nulls(size, pa.string()),
     }
     return table("support_cases", columns)
 

@@ -16,11 +16,13 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObjec
 
 from carecycle.channels.base import Addressee, Agreement, Dispatch
 from carecycle.channels.mail import (
-    MAILHOUSE_COLUMNS,
     LetterSender,
     NotRenderableError,
     missing_letter_templates,
     render_letter,
+)
+from carecycle.channels.mailhouse import (
+    MAILHOUSE_COLUMNS,
     write_letters_pdf,
     write_letters_pdf_pages,
     write_mailhouse_csv,
@@ -289,7 +291,7 @@ def test_a_failed_write_keeps_the_previous_file_whole(
     def crash(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("carecycle.channels.mail.os.replace", crash)
+    monkeypatch.setattr("carecycle.channels.mailhouse.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         write_letters_pdf([letter], path, SENDER)
 

@@ -13,15 +13,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from carecycle.channels.base import Addressee, Agreement, Dispatch
-from carecycle.channels.outcomes import (
-    OUTCOME_TYPES,
-    OutcomeFileError,
-    OutcomeRow,
-    read_outcomes,
-)
+from carecycle.channels.outcomes import OutcomeFileError, OutcomeRow, read_outcomes
 from carecycle.channels.partner import HANDOFF_COLUMNS, handoff_row, write_handoff
 from carecycle.errors import InputError
-from carecycle.store import schema
 
 HEADER = ["touch_uid", "message_id", "type", "occurred_at", "detail", "amount", "currency"]
 
@@ -73,10 +67,6 @@ def dispatch(touch_uid: str) -> Dispatch:
         touch_uid, "renewal", "call_90", "Renewal call", "renew", "partner", "scripts/r90", 2,
         day, day, day, who, deal,
     )  # fmt: skip
-
-
-def test_outcome_types_are_the_ones_the_store_records() -> None:
-    assert OUTCOME_TYPES == schema.OUTCOME_TYPES
 
 
 def test_csv_outcomes_parse(tmp_path: Path) -> None:

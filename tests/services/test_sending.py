@@ -56,7 +56,7 @@ def test_emails_reach_the_smtp_server_once_in_each_contacts_language(
     kit = smtp_kit(store, tmp_path, smtp)
     result = send_due(store, kit, "edm", DAY, now=NOW)
     mailbox = smtp[0]
-    assert result.sent == 2 and result.failed == 0
+    assert (result.sent, result.failed) == (2, 0)
     english, chinese = mailbox.to("c1@example.cn"), mailbox.to("c2@example.cn")
     assert len(english) == len(chinese) == 1
     assert chinese[0].message["Content-Language"] == "zh-CN"
@@ -66,7 +66,8 @@ def test_emails_reach_the_smtp_server_once_in_each_contacts_language(
     assert briefing["status"] == "sent"
     assert english[0].message["Message-ID"] == f"<{briefing['touch_uid']}@example.com>"
     again = send_due(store, kit, "edm", DAY, now=NOW + timedelta(hours=1))
-    assert again.sent == 0 and len(mailbox.messages) == 2
+    assert again.sent == 0
+    assert len(mailbox.messages) == 2
 
 
 def test_every_link_in_an_email_is_signed_for_its_touch_and_contact(
@@ -102,7 +103,7 @@ def test_an_unsubscribe_closes_email_for_the_next_send_and_the_next_plan(
     assert followed.recorded.status == "unsubscribed"
     assert followed.email == "c2@example.cn"
     later = send_due(store, kit, "edm", DAY + timedelta(days=1), now=NOW + timedelta(days=1))
-    assert later.screened["suppressed"] == 1 and later.sent == 1
+    assert (later.screened["suppressed"], later.sent) == (1, 1)
     reminder = one(store, "reminder", "A2")
     assert reminder["status"] == "suppressed"
     assert "unsubscribed" in reminder["reason"]
@@ -125,7 +126,8 @@ def test_a_refused_recipient_fails_the_touch_and_the_rest_still_go(
     result = send_due(store, smtp_kit(store, tmp_path, smtp), "edm", DAY, now=NOW)
     assert (result.sent, result.failed) == (1, 1)
     failed = one(store, "briefing", "A1")
-    assert failed["status"] == "failed" and "email" in failed["reason"]
+    assert failed["status"] == "failed"
+    assert "email" in failed["reason"]
 
 
 # --- letters and hand-off lists ----------------------------------------------------------
@@ -242,11 +244,10 @@ def test_a_call_result_needs_what_it_reports(store: Store, tmp_path: Path) -> No
     uid = one(store, "profiling", "A1")["touch_uid"]
     with pytest.raises(InputError, match="call back needs the time"):
         record_call(store, kit, CallReport(uid, "call_back", NOW))
-    with pytest.raises(InputError, match="core_io_|not one of|question"):
+    with pytest.raises(InputError, match="nonsense"):
         record_call(store, kit, CallReport(uid, "reached", NOW, answers={"nonsense": "x"}))
-    assert rows(store, schema.touch_events) == [
-        e for e in rows(store, schema.touch_events) if e["source"] != "agent"
-    ]
+    assert not [e for e in rows(store, schema.touch_events) if e["source"] == "agent"]
+    assert one(store, "profiling", "A1")["status"] == "sent"
 
 
 # --- outcome files -----------------------------------------------------------------------
@@ -261,7 +262,8 @@ def test_a_bounce_file_marks_the_email_bounced_and_closes_the_address(
     message_id = smtp[0].to("c1@example.cn")[0].message["Message-ID"]
     bounces = tmp_path / "bounces.csv"
     bounces.write_text(
-        f"message_id,type,occurred_at,detail\n{message_id},bounced,2026-03-03T10:00,550 no such user\n"
+        "message_id,type,occurred_at,detail\n"
+        f"{message_id},bounced,2026-03-03T10:00,550 no such user\n"
     )
     report = import_outcomes(store, kit, [bounces])
     assert (report.recorded, report.by_type) == (1, {"bounced": 1})

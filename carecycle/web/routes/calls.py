@@ -49,11 +49,13 @@ class CallOutcome(BaseModel):
 
 
 @router.get("/queue")
-def queue(state: State, team: str | None = None, at: datetime | None = None) -> dict[str, Any]:
+def queue(
+    state: State, team: str | None = None, at: datetime | None = None, agent: str | None = None
+) -> dict[str, Any]:
     """Return the calls due now (or at `at`), most urgent first."""
     runtime = state.runtime
     now = at or state.clock()
-    items = call_queue(runtime.store, runtime.channels(), now=now, team=team)
+    items = call_queue(runtime.store, runtime.channels(), now=now, team=team, agent=agent)
     return {"at": now.isoformat(), "team": team, "calls": [item_as_dict(i) for i in items]}
 
 
