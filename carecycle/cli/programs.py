@@ -104,6 +104,8 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check program files; each error names the file, line and field."""
+    from carecycle.channels.coverage import content_gaps
+
     problems: list[str] = []
     valid = []
     for path in files:
@@ -111,11 +113,16 @@ def validate(
             valid.append(load_program(path))
         except InputError as exc:
             problems.append(str(exc))
+    warnings = [f"{f.source}: {gap}" for f in valid for gap in content_gaps(f.program)]
     if as_json:
-        print_json({"valid": [_summary(f) for f in valid], "errors": problems})
+        print_json(
+            {"valid": [_summary(f) for f in valid], "errors": problems, "warnings": warnings}
+        )
     else:
         for f in valid:
             out.print(f"{f.source}: ok ({f.program.id}, {len(f.program.touches)} touches)")
+    for line in warnings if not as_json else []:
+        err.print(f"[yellow]warning:[/] {escape(line)}", highlight=False)
     if problems:
         for line in "\n".join(problems).splitlines():
             err.print(f"[red]error:[/] {escape(line)}", highlight=False)

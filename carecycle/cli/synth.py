@@ -66,7 +66,7 @@ def demo(
         "demo-world"
     ),
 ) -> None:
-    """Build a synthetic business, import it, clean it, show its quality and plan a day."""
+    """Build a business, import it, clean it, show its quality, plan a day and send it."""
     from carecycle.cli import data, dedupe, programs
 
     out.rule("1. a synthetic business")
@@ -87,7 +87,21 @@ def demo(
     data.quality_(out_file=Path("quality.json"), as_json=False)
     out.rule("5. plan today's touches of the built-in programs")
     programs.plan(program=None, as_of=None, dry_run=False, as_json=False)
+    out.rule("6. hand today's touches to the channels")
+    _send_all()
     out.print(f"demo finished {datetime.now():%H:%M}; the store is ready for `carecycle` commands")
+
+
+def _send_all() -> None:
+    """Send letters, calls and lists; emails to synthetic people are left for the user."""
+    from carecycle.cli import channels
+
+    for channel in ("dm", "tsr_call", "partner", "pam"):
+        channels.send(channel=channel, as_of=None, limit=None, as_json=False)
+    out.print(
+        "emails are not sent by the demo (its addresses are made up): point "
+        "CARECYCLE_SMTP_HOST/PORT at a test SMTP server and run `carecycle send -c edm`"
+    )
 
 
 def register(app: typer.Typer) -> None:

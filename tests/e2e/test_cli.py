@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -144,9 +145,12 @@ def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:
         "import into the store",
         "merge duplicates",
         "data quality",
+        "hand today's touches to the channels",
     ):
         assert heading in result.stdout
     assert "contact completeness" in result.stdout
+    assert re.search(r"tsr_call \d{4}-\d{2}-\d{2}: queued \d+ calls", result.stdout)
+    assert "emails are not sent by the demo" in result.stdout
     assert json.loads((tmp_path / "quality.json").read_text())["accounts"] > 0
     again = ok(carecycle("demo", "--accounts", "300", url=url, cwd=tmp_path))
     assert "no duplicates found" in again.stdout
