@@ -127,7 +127,6 @@ def _send_emails(
     store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
 ) -> _Tally:
     tally = _Tally()
-    done = 0
     for start in range(0, len(due), CLAIM_CHUNK):
         chunk = due[start : start + CLAIM_CHUNK]
         claims = [
@@ -136,24 +135,21 @@ def _send_emails(
         ]
         with store.begin() as conn:
             outbox.claim(conn, claims, channel="edm", batch_id=_batch_id("edm", now), now=now)
+        # Accepted emails are safe as "transmitting" already; recording them as sent once a
+        # chunk saves two writes per email, and a crash before that is reconciled as sent.
+        accepted: list[tuple[str, str]] = []
         try:
-            session = SmtpTransport(kit.smtp).__enter__()
+            with SmtpTransport(kit.smtp) as smtp:
+                for position, dispatch in enumerate(chunk):
+                    _send_email(store, kit, smtp, dispatch, now, tally, accepted)
+                    progress(start + position + 1, len(due))
         except SmtpUnavailableError as exc:
-            _release([d.touch_uid for d in chunk], store, kit, now, tally)
+            _record_sent(store, accepted, now, tally)
+            _unclaim(store, [d.touch_uid for d in chunk], now)
             raise SenderStoppedError(
                 f"{exc}; {tally.sent} sent, the rest go on the next run"
             ) from None
-        with session as smtp:
-            for position, dispatch in enumerate(chunk):
-                try:
-                    _send_email(store, kit, smtp, dispatch, now, tally)
-                except SmtpUnavailableError as exc:
-                    _release([d.touch_uid for d in chunk[position:]], store, kit, now, tally)
-                    raise SenderStoppedError(
-                        f"{exc}; {tally.sent} sent, the rest retry later"
-                    ) from None
-                done += 1
-                progress(done, len(due))
+        _record_sent(store, accepted, now, tally)
     return tally
 
 
@@ -164,6 +160,7 @@ def _send_email(
     dispatch: Dispatch,
     now: datetime,
     tally: _Tally,
+    accepted: list[tuple[str, str]],
 ) -> None:
     uid = dispatch.touch_uid
     try:
@@ -190,10 +187,42 @@ def _send_email(
         else:
             _release([uid], store, kit, now, tally, reason=f"deferred by the server: {exc}")
         return
+    accepted.append((uid, reply))
+
+
+def _record_sent(
+    store: Store, accepted: list[tuple[str, str]], now: datetime, tally: _Tally
+) -> None:
+    """Record the emails the server accepted, with its reply to each."""
+    if not accepted:
+        return
+    d = schema.dispatches
+    uids = [uid for uid, _ in accepted]
     with store.begin() as conn:
-        outbox.set_state(conn, [uid], "sent", now, detail=reply[:300])
-        outbox.mark_touches(conn, [uid], "sent", now, detail=f"accepted: {reply}")
-    tally.sent += 1
+        conn.execute(
+            d.update()
+            .where(d.c.touch_uid == sa.bindparam("uid"))
+            .values(state="sent", updated_at=now, detail=sa.bindparam("reply")),
+            [{"uid": uid, "reply": reply[:300]} for uid, reply in accepted],
+        )
+        outbox.mark_touches(conn, uids, "sent", now, detail="accepted by the SMTP server")
+    tally.sent += len(accepted)
+    accepted.clear()
+
+
+def _unclaim(store: Store, uids: Sequence[str], now: datetime) -> None:
+    """Put back the claimed emails that never reached the server, due again at once.
+
+    One caught mid-transmission stays "transmitting": the server may have it, so the next
+    run records it as sent rather than sending it twice.
+    """
+    d = schema.dispatches
+    with store.begin() as conn:
+        conn.execute(
+            d.update()
+            .where(d.c.touch_uid.in_(list(uids)), d.c.state == "claimed")
+            .values(state="retry", next_attempt_at=None, attempts=d.c.attempts - 1, updated_at=now)
+        )
 
 
 def _release(
