@@ -88,9 +88,8 @@ def main() -> None:
         folder = Path(tmp)
         started = time.perf_counter()
         store = build(args.accounts, folder)
-        print(
-            f"world of {args.accounts:,} accounts built and planned in {time.perf_counter() - started:.1f} s"
-        )
+        took = time.perf_counter() - started
+        print(f"world of {args.accounts:,} accounts built and planned in {took:.1f} s")
         sink = Sink()
         controller = Controller(sink, hostname="127.0.0.1", port=8026)
         controller.start()
@@ -102,9 +101,8 @@ def main() -> None:
                 result = send_due(store, kit, channel, AS_OF, now=NOW)
                 took = time.perf_counter() - started
                 handed = result.sent + result.queued
-                print(
-                    f"{channel:8} {handed:6,} touches in {took:6.2f} s  ({handed / took:8,.0f} per s)"
-                )
+                rate = handed / took
+                print(f"{channel:8} {handed:6,} touches in {took:6.2f} s  ({rate:8,.0f} per s)")
                 if channel == "edm":
                     ours = took
                     emails = handed

@@ -83,6 +83,7 @@ def build_channels(settings: Settings, store: Store) -> ChannelKit:
             username=s.smtp_username,
             password=s.smtp_password.get_secret_value() if s.smtp_password else None,
             timeout=s.smtp_timeout,
+            ca_file=str(s.smtp_ca_file) if s.smtp_ca_file else None,
         ),
         public_url=s.public_url,
         secret=link_secret(store, secret),

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     )
     smtp_username: str | None = Field(None, description="SMTP login, when the server asks.")
     smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_ca_file: Path | None = Field(
+        None, description="CA certificates to trust for the SMTP server's TLS (a private CA)."
+    )
     smtp_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
     email_max_attempts: int = Field(
         5, ge=1, description="Tries before an email the server keeps deferring counts as failed."

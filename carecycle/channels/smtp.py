@@ -33,6 +33,11 @@ class SmtpSettings:
     username: str | None = None
     password: str | None = None
     timeout: float = 30.0
+    ca_file: str | None = None
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Return a verifying TLS context, trusting `ca_file` when one is given."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
 
 class SmtpRefusedError(Exception):
@@ -72,7 +77,7 @@ class SmtpTransport:
         s = self.settings
         try:
             if s.security == "tls":
-                context = ssl.create_default_context()
+                context = s.tls_context()
                 self._smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
             else:
                 self._smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
@@ -82,7 +87,7 @@ class SmtpTransport:
                 self._smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._smtp.ehlo()
             if s.security == "starttls":
-                self._smtp.starttls(context=ssl.create_default_context())
+                self._smtp.starttls(context=s.tls_context())
                 self._smtp.ehlo()
             if s.username:
                 self._smtp.login(s.username, s.password or "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -149,13 +149,13 @@ def load_dispatches(
             c.c.email,
             c.c.phone,
             c.c.language.label("contact_language"),
-            g.c.program.label("agreement_program"),
+            g.c.program,
             g.c.sa,
             g.c.start_on,
             g.c.end_on,
             g.c.value,
             g.c.currency,
-            partner_id.label("partner_id_"),
+            partner_id.label("partner_id"),
             p.c.name.label("partner_name"),
         )
         .select_from(
@@ -192,15 +192,7 @@ def touch_names(conn: sa.Connection, revisions: set[tuple[str, int]]) -> dict[tu
 def _dispatch(row: Any, names: dict[tuple[str, str], str], as_of: date) -> Dispatch:
     agreement = None
     if row["agreement_id"] is not None and row["start_on"] is not None:
-        agreement = Agreement(
-            agreement_id=row["agreement_id"],
-            program=row["agreement_program"],
-            sa=bool(row["sa"]),
-            start_on=row["start_on"],
-            end_on=row["end_on"],
-            value=row["value"],
-            currency=row["currency"],
-        )
+        agreement = Agreement(**{f.name: row[f.name] for f in fields(Agreement)})
     return Dispatch(
         touch_uid=row["touch_uid"],
         program_id=row["program_id"],
@@ -219,23 +211,10 @@ def _dispatch(row: Any, names: dict[tuple[str, str], str], as_of: date) -> Dispa
 
 
 def _addressee(row: Any) -> Addressee:
+    # The query labels its columns with the field names; only the language is chosen.
+    given = {f.name: row[f.name] for f in fields(Addressee) if f.name != "language"}
     return Addressee(
-        account_id=row["account_id"],
-        account_name=row["account_name"],
-        contact_id=row["contact_id"],
-        contact_name=row["contact_name"],
-        role=row["role"],
-        email=row["email"],
-        phone=row["phone"],
-        language=language_of(row["contact_language"], row["account_language"]),
-        address=row["address"],
-        city=row["city"],
-        postcode=row["postcode"],
-        region=row["region"],
-        country=row["country"],
-        segment=row["segment"],
-        partner_id=row["partner_id_"],
-        partner_name=row["partner_name"],
+        **given, language=language_of(row["contact_language"], row["account_language"])
     )
 
 
