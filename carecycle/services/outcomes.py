@@ -41,7 +41,9 @@ TOUCH_STATUS = {
 # Outcomes that close a channel for the contact; None means the touch's own channel.
 CLOSES = {"unsubscribed": None, "bounced": "edm", "returned": "dm", "wrong_number": "tsr_call"}
 CALL_ONLY = ("call_back", "wrong_number")
-ENDS_CALL = ("reached", "wrong_number", "opportunity", "complaint", "profiling", "completed")
+ENDS_CALL = (
+    "reached", "wrong_number", "unsubscribed", "opportunity", "complaint", "profiling", "completed",
+)  # fmt: skip
 HANDED_OVER = tuple(STATUS_RANK)
 
 

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from carecycle.channels.links import verify_token
+from carecycle.engine.arbitration import reachable_contacts
 from carecycle.errors import InputError
 from carecycle.services.calls import CallReport, call_queue, record_call
 from carecycle.services.links import follow_link
@@ -292,3 +293,19 @@ def test_an_outcome_file_with_one_bad_row_changes_nothing(
     assert "mixed.csv:3: no touch" in str(caught.value)
     assert rows(store, schema.touch_events) == before
     assert one(store, "briefing", "A1")["status"] == "sent"
+
+
+def test_do_not_call_closes_calls_but_not_email_at_the_next_plan(
+    store: Store, tmp_path: Path
+) -> None:
+    planned_world(store)
+    kit = kit_for(store, tmp_path)
+    send_due(store, kit, "tsr_call", DAY, now=NOW)
+    uid = one(store, "profiling", "A1")["touch_uid"]
+    (recorded,) = record_call(store, kit, CallReport(uid, "do_not_call", NOW))
+    assert recorded.effects == ("contact C1 closed tsr_call", "call closed")
+    tables = store.tables()
+    open_to = reachable_contacts(tables, tables["accounts"]).to_pyarrow().to_pylist()
+    channels = {r["channel"] for r in open_to if r["contact_id"] == "C1"}
+    assert "tsr_call" not in channels
+    assert {"edm", "dm"} <= channels
