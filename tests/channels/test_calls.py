@@ -6,67 +6,32 @@ import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
-from carecycle.channels.base import Addressee, Agreement, Dispatch
 from carecycle.channels.calls import RetryRule, call_item, item_as_dict, next_attempt, with_agent
 from carecycle.channels.scripts import load_script
+from tests.channels.dispatches import addressee, agreement, dispatch
 
-
-def addressee(*, language: str = "en", contact_name: str | None = "Alice Chen") -> Addressee:
-    """Return a contact at a small company, speaking `language`."""
-    return Addressee(
-        account_id="A-1",
-        account_name="Harbour Logistics",
-        contact_id="C-1",
-        contact_name=contact_name,
-        role="IT Manager",
-        email="alice@harbour.example",
-        phone="+86 21 5555 0101",
-        language=language,
-        address="1 Quay Road",
-        city="Shanghai",
-        postcode="200000",
-        region="East",
-        country="CN",
-        segment="smb",
-        partner_id="P-1",
-        partner_name="Bright Partners",
-    )
-
-
-def dispatch(
-    content: str, *, language: str = "en", contact_name: str | None = "Alice Chen"
-) -> Dispatch:
-    """Return a claimed tsr_call touch about a licence agreement ending in 90 days."""
-    as_of = date(2025, 3, 3)
-    return Dispatch(
-        touch_uid="T-1",
-        program_id="smb-customer-care",
-        touch_id="core_io_profiling",
-        touch_name="Core IO profiling call (9 questions)",
-        stage_id="deploy",
-        channel="tsr_call",
-        content=content,
-        priority=85,
-        due_on=as_of,
-        planned_on=as_of,
-        as_of=as_of,
-        addressee=addressee(language=language, contact_name=contact_name),
-        agreement=Agreement(
-            agreement_id="AG-1",
-            program="open_value",
-            sa=True,
-            start_on=date(2022, 6, 1),
-            end_on=as_of + timedelta(days=90),
-            value=Decimal("12500.00"),
-            currency="CNY",
-        ),
-    )
+AS_OF = date(2025, 3, 3)
+HARBOUR = addressee(
+    account_name="Harbour Logistics",
+    contact_name="Alice Chen",
+    phone="+86 21 5555 0101",
+    partner_name="Bright Partners",
+)
+# A claimed tsr_call touch to HARBOUR about an agreement ending 90 days after AS_OF.
+tsr_call = partial(
+    dispatch,
+    channel="tsr_call",
+    as_of=AS_OF,
+    addressee=HARBOUR,
+    agreement=agreement(end_on=AS_OF + timedelta(days=90), value=Decimal("12500.00")),
+)
 
 
 def test_chinese_contact_gets_the_chinese_script() -> None:
     item = call_item(
-        dispatch("scripts/core-io-profiling-9q", language="zh"),
+        tsr_call(content="scripts/core-io-profiling-9q", language="zh"),
         team="telesales",
         attempts=0,
         next_attempt_at=None,
@@ -83,7 +48,7 @@ def test_chinese_contact_gets_the_chinese_script() -> None:
 
 def test_call_item_summarises_account_agreement_and_contact() -> None:
     item = call_item(
-        dispatch("renew/how-to-renew-budget-partner-plan"),
+        tsr_call(content="renew/how-to-renew-budget-partner-plan"),
         team="telesales",
         attempts=1,
         next_attempt_at=datetime(2025, 3, 4, 9, 0),
@@ -99,7 +64,7 @@ def test_call_item_summarises_account_agreement_and_contact() -> None:
 
 def test_unnamed_contact_is_asked_for_as_the_person_in_charge() -> None:
     item = call_item(
-        dispatch("scripts/bundle-offer", contact_name=None),
+        tsr_call(content="scripts/bundle-offer", contact_name=None),
         team="telesales",
         attempts=0,
         next_attempt_at=None,
@@ -110,7 +75,7 @@ def test_unnamed_contact_is_asked_for_as_the_person_in_charge() -> None:
 
 def test_item_as_dict_is_json_serialisable() -> None:
     item = call_item(
-        dispatch("scripts/welcome-satisfaction-survey"),
+        tsr_call(content="scripts/welcome-satisfaction-survey"),
         team="telesales",
         attempts=2,
         next_attempt_at=datetime(2025, 3, 4, 9, 30),

@@ -6,15 +6,14 @@ import csv
 import dataclasses
 import re
 from datetime import date
-from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import pytest
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
-from carecycle.channels.base import Addressee, Agreement, Dispatch
 from carecycle.channels.mail import (
     LetterSender,
     NotRenderableError,
@@ -27,7 +26,7 @@ from carecycle.channels.mailhouse import (
     write_letters_pdf_pages,
     write_mailhouse_csv,
 )
-from carecycle.programs.loader import builtin_programs
+from tests.channels.dispatches import addressee, agreement, contents_for, dispatch
 
 SENDER = LetterSender(
     company="Contoso Licensing",
@@ -37,66 +36,38 @@ SENDER = LetterSender(
 AS_OF = date(2026, 5, 27)
 
 
-def addressee(language: str = "zh", **changes: Any) -> Addressee:
-    """Return a Shanghai or London company with a postal address."""
-    chinese = language == "zh"
-    who = Addressee(
-        account_id="A-0001",
-        account_name="上海云杉科技有限公司" if chinese else "Northwind Traders Ltd",
-        contact_id="C-0001",
-        contact_name="王伟" if chinese else "Jane Smith",
-        role="IT Manager",
-        email=None,
-        phone=None,
-        language=language,
-        address="上海市浦东新区张江路88号" if chinese else "12 High Street",
-        city="Shanghai" if chinese else "London",
-        postcode="200120" if chinese else "EC2A 4NE",
-        region="Shanghai" if chinese else None,
-        country="CN" if chinese else "GB",
-        segment="smb",
-        partner_id="P-01",
-        partner_name="蓝海软件" if chinese else "Fabrikam Partners",
-    )
-    return dataclasses.replace(who, **changes)
-
-
-def agreement(*, sa: bool = True) -> Agreement:
-    """Return an Enterprise Agreement ending in six months."""
-    return Agreement(
-        agreement_id="AG-1001",
-        program="ea",
-        sa=sa,
-        start_on=date(2023, 11, 23),
-        end_on=date(2026, 11, 23),
-        value=Decimal("124000"),
-        currency="CNY",
-    )
-
-
-def dispatch(
-    content: str = "welcome/thank-you-letter",
-    who: Addressee | None = None,
-    *,
-    touch_uid: str = "T-0001",
-    with_agreement: bool = True,
-) -> Dispatch:
-    """Return a direct-mail touch for `who`, a Chinese customer unless told otherwise."""
-    return Dispatch(
-        touch_uid=touch_uid,
-        program_id="smb-customer-care",
-        touch_id="thank_you_letter",
-        touch_name="Thank-you letter",
-        stage_id="welcome",
-        channel="dm",
-        content=content,
-        priority=60,
-        due_on=AS_OF,
-        planned_on=AS_OF,
-        as_of=AS_OF,
-        addressee=who or addressee(),
-        agreement=agreement() if with_agreement else None,
-    )
+SHANGHAI = addressee(
+    language="zh",
+    account_name="上海云杉科技有限公司",
+    contact_name="王伟",
+    address="上海市浦东新区张江路88号",
+    city="Shanghai",
+    postcode="200120",
+    region="Shanghai",
+    country="CN",
+    partner_name="蓝海软件",
+)
+LONDON = addressee(
+    language="en",
+    account_name="Northwind Traders Ltd",
+    contact_name="Jane Smith",
+    address="12 High Street",
+    city="London",
+    postcode="EC2A 4NE",
+    country="GB",
+)
+BY_LANGUAGE = {"zh": SHANGHAI, "en": LONDON}
+EA = agreement(program="ea", end_on=date(2026, 11, 23))
+# A direct-mail touch to the Shanghai customer about an Enterprise Agreement ending in six months.
+dm = partial(
+    dispatch,
+    touch_uid="T-0001",
+    content="welcome/thank-you-letter",
+    channel="dm",
+    as_of=AS_OF,
+    addressee=SHANGHAI,
+    agreement=EA,
+)
 
 
 def squeeze(text: str) -> str:
@@ -145,21 +116,8 @@ def embedded_font_files(path: Path) -> list[str]:
     return found
 
 
-def dm_contents() -> list[str]:
-    """Return every content a built-in touch may send by direct mail."""
-    return sorted(
-        {
-            touch.content
-            for loaded in builtin_programs()
-            for stage in loaded.program.stages
-            for touch in stage.touches
-            if "dm" in touch.channels
-        }
-    )
-
-
 def test_chinese_letter_renders_to_pdf_and_its_text_extracts_back(tmp_path: Path) -> None:
-    letter = render_letter(dispatch(), SENDER)
+    letter = render_letter(dm(), SENDER)
     path = tmp_path / "letters.pdf"
 
     assert write_letters_pdf([letter], path, SENDER) == 1
@@ -174,7 +132,7 @@ def test_chinese_letter_renders_to_pdf_and_its_text_extracts_back(tmp_path: Path
 
 
 def test_english_letter_extracts_back(tmp_path: Path) -> None:
-    english = dispatch("renew/why-renew-timeline-budget-tools", addressee("en"))
+    english = dm(content="renew/why-renew-timeline-budget-tools", addressee=LONDON)
     letter = render_letter(english, SENDER)
     path = tmp_path / "letters.pdf"
 
@@ -188,8 +146,8 @@ def test_english_letter_extracts_back(tmp_path: Path) -> None:
 
 
 def test_mailhouse_pages_agree_with_the_pdf(tmp_path: Path) -> None:
-    chinese = render_letter(dispatch(touch_uid="T-ZH"), SENDER)
-    english = render_letter(dispatch(who=addressee("en"), touch_uid="T-EN"), SENDER)
+    chinese = render_letter(dm(touch_uid="T-ZH"), SENDER)
+    english = render_letter(dm(addressee=LONDON, touch_uid="T-EN"), SENDER)
     long = dataclasses.replace(chinese, touch_uid="T-LONG", paragraphs=chinese.paragraphs * 8)
     letters = [chinese, long, english]
     pdf_path, csv_path = tmp_path / "letters.pdf", tmp_path / "mailhouse.csv"
@@ -214,8 +172,8 @@ def test_mailhouse_pages_agree_with_the_pdf(tmp_path: Path) -> None:
 
 
 def test_mailhouse_csv_opens_in_excel_and_cannot_run_formulas(tmp_path: Path) -> None:
-    who = addressee("en", contact_name="=HYPERLINK(evil)")
-    letter = render_letter(dispatch(who=who), SENDER)
+    touch = dm(addressee=LONDON, contact_name="=HYPERLINK(evil)")
+    letter = render_letter(touch, SENDER)
     path = tmp_path / "mailhouse.csv"
 
     write_mailhouse_csv([letter], path, pages=[1])
@@ -226,7 +184,7 @@ def test_mailhouse_csv_opens_in_excel_and_cannot_run_formulas(tmp_path: Path) ->
 
 
 def test_every_builtin_dm_content_has_english_and_chinese_letters() -> None:
-    contents = dm_contents()
+    contents = contents_for("dm")
 
     assert contents
     assert missing_letter_templates(contents) == []
@@ -242,8 +200,12 @@ def test_every_builtin_dm_letter_renders_with_and_without_an_agreement(
     language: str, with_agreement: bool
 ) -> None:
     end_on = "23 November 2026" if language == "en" else "2026年11月23日"
-    for content in dm_contents():
-        touch = dispatch(content, addressee(language), with_agreement=with_agreement)
+    for content in contents_for("dm"):
+        touch = dm(
+            content=content,
+            addressee=BY_LANGUAGE[language],
+            agreement=EA if with_agreement else None,
+        )
         letter = render_letter(touch, SENDER)
         text = "\n".join([letter.subject, letter.salutation, *letter.paragraphs])
         assert letter.subject
@@ -255,21 +217,23 @@ def test_every_builtin_dm_letter_renders_with_and_without_an_agreement(
 
 def test_letter_without_postal_address_is_not_renderable() -> None:
     with pytest.raises(NotRenderableError, match="no postal address"):
-        render_letter(dispatch(who=addressee(address="  ")), SENDER)
+        render_letter(dm(address="  "), SENDER)
     with pytest.raises(NotRenderableError, match="no postal address"):
-        render_letter(dispatch(who=addressee(address=None)), SENDER)
+        render_letter(dm(address=None), SENDER)
 
 
 def test_letter_without_template_is_not_renderable() -> None:
     with pytest.raises(NotRenderableError, match="no letter template"):
-        render_letter(dispatch("welcome/no-such-letter"), SENDER)
+        render_letter(dm(content="welcome/no-such-letter"), SENDER)
     with pytest.raises(NotRenderableError, match="no letter template"):
-        render_letter(dispatch("../../base"), SENDER)
+        render_letter(dm(content="../../base"), SENDER)
 
 
 def test_odd_characters_in_names_are_printed_as_is(tmp_path: Path) -> None:
-    who = addressee("en", account_name="O'Brien & <Co>", contact_name="Seán **{nb}** Ó'Brien")
-    letter = render_letter(dispatch(who=who), SENDER)
+    touch = dm(
+        addressee=LONDON, account_name="O'Brien & <Co>", contact_name="Seán **{nb}** Ó'Brien"
+    )
+    letter = render_letter(touch, SENDER)
     path = tmp_path / "letters.pdf"
 
     write_letters_pdf([letter], path, SENDER)
@@ -284,7 +248,7 @@ def test_odd_characters_in_names_are_printed_as_is(tmp_path: Path) -> None:
 def test_a_failed_write_keeps_the_previous_file_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    letter = render_letter(dispatch(), SENDER)
+    letter = render_letter(dm(), SENDER)
     path = tmp_path / "letters.pdf"
     path.write_bytes(b"yesterday's letters")
 

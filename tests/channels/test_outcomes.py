@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from carecycle.channels.base import Addressee, Agreement, Dispatch
 from carecycle.channels.outcomes import OutcomeFileError, OutcomeRow, read_outcomes
 from carecycle.channels.partner import HANDOFF_COLUMNS, handoff_row, write_handoff
 from carecycle.errors import InputError
+from tests.channels.dispatches import agreement, dispatch
 
 HEADER = ["touch_uid", "message_id", "type", "occurred_at", "detail", "amount", "currency"]
 
@@ -39,34 +39,21 @@ def only(path: Path) -> OutcomeRow:
     return row
 
 
-def dispatch(touch_uid: str) -> Dispatch:
-    """Return a partner dispatch for a Chinese account with an agreement in CNY."""
-    who = Addressee(
-        account_id="A001",
-        account_name="上海云帆科技有限公司",
-        contact_id="C001",
-        contact_name="张伟",
-        role=None,
-        email=None,
-        phone="+86 21 5555 0100",
-        language="zh",
-        address=None,
-        city=None,
-        postcode=None,
-        region="East",
-        country="CN",
-        segment="SMB",
-        partner_id="P00012",
-        partner_name="华东伙伴",
-    )
-    deal = Agreement(
-        "AG-7", "EA", True, date(2024, 1, 1), date(2027, 2, 21), Decimal("125000.50"), "CNY"
-    )
-    day = date(2026, 11, 23)
-    return Dispatch(
-        touch_uid, "renewal", "call_90", "Renewal call", "renew", "partner", "scripts/r90", 2,
-        day, day, day, who, deal,
-    )  # fmt: skip
+def handed_off(*touch_uids: str) -> list[dict[str, object]]:
+    """Return the hand-off rows of partner touches for a Chinese account, about a CNY agreement."""
+    deal = agreement(currency="CNY")
+    return [
+        handoff_row(
+            dispatch(
+                touch_uid=touch_uid,
+                channel="partner",
+                language="zh",
+                account_name="上海云帆科技有限公司",
+                agreement=deal,
+            )
+        )
+        for touch_uid in touch_uids
+    ]
 
 
 def test_csv_outcomes_parse(tmp_path: Path) -> None:
@@ -159,7 +146,7 @@ def test_zoned_times_become_naive_utc(tmp_path: Path) -> None:
 
 
 def test_a_partner_fills_in_the_xlsx_we_sent_and_it_reads_back(tmp_path: Path) -> None:
-    rows = [handoff_row(dispatch(uid)) for uid in ("T1", "T2", "T3")]
+    rows = handed_off("T1", "T2", "T3")
     _, xlsx_path = write_handoff(rows, tmp_path, stem="partner-P00012-2026-11-23")
     book = openpyxl.load_workbook(xlsx_path)
     sheet = book.active
@@ -181,7 +168,7 @@ def test_a_partner_fills_in_the_xlsx_we_sent_and_it_reads_back(tmp_path: Path) -
 
 
 def test_a_partner_fills_in_the_csv_we_sent_and_it_reads_back(tmp_path: Path) -> None:
-    csv_path, _ = write_handoff([handoff_row(dispatch("T1"))], tmp_path, stem="list")
+    csv_path, _ = write_handoff(handed_off("T1"), tmp_path, stem="list")
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         [row] = list(csv.DictReader(handle))
     row.update(outcome="complaint", occurred_at="2026-11-25", detail="续约报价太高")
@@ -194,7 +181,7 @@ def test_a_partner_fills_in_the_csv_we_sent_and_it_reads_back(tmp_path: Path) ->
 
 
 def test_a_hand_off_row_with_notes_but_no_outcome_is_reported(tmp_path: Path) -> None:
-    rows = [handoff_row(dispatch("T1")) | {"detail": "客户在出差"}]
+    rows = [row | {"detail": "客户在出差"} for row in handed_off("T1")]
     csv_path, _ = write_handoff(rows, tmp_path, stem="list")
     assert problems_of(csv_path) == [
         "list.csv:2: outcome: required",

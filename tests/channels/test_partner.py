@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +13,7 @@ import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from carecycle.channels.base import Addressee, Agreement, Dispatch
+from carecycle.channels.base import Dispatch
 from carecycle.channels.partner import (
     HANDOFF_COLUMNS,
     group_by_partner,
@@ -21,62 +21,32 @@ from carecycle.channels.partner import (
     handoff_stem,
     write_handoff,
 )
+from tests.channels.dispatches import addressee, agreement, dispatch
 
 AS_OF = date(2026, 11, 23)
 
 
-def dispatch(
-    touch_uid: str = "T0001",
-    *,
-    partner_id: str | None = "P00012",
-    account_name: str = "上海云帆科技有限公司",
-    contact_name: str | None = "张伟",
-    agreement: Agreement | None = None,
-    channel: str = "partner",
-) -> Dispatch:
-    """Return a partner dispatch for a Chinese account, renewing an agreement by default."""
-    who = Addressee(
-        account_id="A001",
-        account_name=account_name,
-        contact_id="C001",
-        contact_name=contact_name,
-        role="IT Manager",
-        email="zhang.wei@yunfan.example.cn",
-        phone="+86 21 5555 0100",
-        language="zh",
-        address=None,
-        city="Shanghai",
-        postcode=None,
-        region="East",
-        country="CN",
-        segment="SMB",
-        partner_id=partner_id,
-        partner_name="华东伙伴",
-    )
-    deal = agreement or Agreement(
-        agreement_id="AG-7",
-        program="EA",
-        sa=True,
-        start_on=date(2024, 1, 1),
-        end_on=date(2027, 2, 21),
-        value=Decimal("125000.50"),
-        currency="CNY",
-    )
-    return Dispatch(
-        touch_uid=touch_uid,
-        program_id="renewal",
-        touch_id="renewal_call_90",
-        touch_name="Renewal call at 90 days",
-        stage_id="renew",
-        channel=channel,
-        content="scripts/renewal-90",
-        priority=2,
-        due_on=AS_OF,
-        planned_on=date(2026, 11, 20),
-        as_of=AS_OF,
-        addressee=who,
-        agreement=deal,
-    )
+YUNFAN = addressee(
+    language="zh",
+    account_name="上海云帆科技有限公司",
+    contact_name="张伟",
+    phone="+86 21 5555 0100",
+    partner_id="P00012",
+)
+# A partner touch for a Chinese account, renewing an agreement that ends 90 days after AS_OF.
+handoff = partial(
+    dispatch,
+    touch_uid="T0001",
+    channel="partner",
+    as_of=AS_OF,
+    addressee=YUNFAN,
+    agreement=agreement(sa=True, end_on=date(2027, 2, 21), value=Decimal("125000.50")),
+)
+
+
+def written(tmp_path: Path, *touches: Dispatch, stem: str = "list") -> tuple[Path, Path]:
+    """Write the hand-off files of the touches; return the CSV and the XLSX path."""
+    return write_handoff([handoff_row(touch) for touch in touches], tmp_path, stem=stem)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -102,7 +72,7 @@ def as_text(value: object) -> str:
 
 
 def test_row_counts_days_to_the_end_of_the_agreement_from_as_of() -> None:
-    row = handoff_row(dispatch())
+    row = handoff_row(handoff())
     assert list(row) == list(HANDOFF_COLUMNS)
     assert row["days_to_end"] == 90
     assert row["end_on"] == date(2027, 2, 21)
@@ -110,21 +80,25 @@ def test_row_counts_days_to_the_end_of_the_agreement_from_as_of() -> None:
 
 
 def test_row_without_an_agreement_leaves_its_columns_empty() -> None:
-    row = handoff_row(replace(dispatch(), agreement=None))
+    row = handoff_row(handoff(agreement=None))
     assert row["agreement_id"] is None
     assert row["days_to_end"] is None
     assert row["account_name"] == "上海云帆科技有限公司"
 
 
 def test_only_pam_and_partner_dispatches_make_hand_off_rows() -> None:
-    assert handoff_row(dispatch(channel="pam"))["channel"] == "pam"
+    assert handoff_row(handoff(channel="pam"))["channel"] == "pam"
     with pytest.raises(ValueError, match="not a hand-off channel"):
-        handoff_row(dispatch(channel="edm"))
+        handoff_row(handoff(channel="edm"))
 
 
 def test_csv_and_xlsx_hold_the_same_rows(tmp_path: Path) -> None:
-    rows = [handoff_row(dispatch("T0001")), handoff_row(dispatch("T0002", contact_name=None))]
-    csv_path, xlsx_path = write_handoff(rows, tmp_path, stem="partner-P00012-2026-11-23")
+    csv_path, xlsx_path = written(
+        tmp_path,
+        handoff(touch_uid="T0001"),
+        handoff(touch_uid="T0002", contact_name=None),
+        stem="partner-P00012-2026-11-23",
+    )
     from_csv = read_csv(csv_path)
     sheet = read_sheet(xlsx_path)
     header = [cell.value for cell in sheet[1]]
@@ -140,7 +114,7 @@ def test_csv_and_xlsx_hold_the_same_rows(tmp_path: Path) -> None:
 
 
 def test_chinese_names_survive_both_files(tmp_path: Path) -> None:
-    csv_path, xlsx_path = write_handoff([handoff_row(dispatch())], tmp_path, stem="list")
+    csv_path, xlsx_path = written(tmp_path, handoff())
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert read_csv(csv_path)[0]["account_name"] == "上海云帆科技有限公司"
     sheet = read_sheet(xlsx_path)
@@ -149,7 +123,7 @@ def test_chinese_names_survive_both_files(tmp_path: Path) -> None:
 
 
 def test_xlsx_keeps_dates_as_dates_and_money_as_numbers(tmp_path: Path) -> None:
-    _, xlsx_path = write_handoff([handoff_row(dispatch())], tmp_path, stem="list")
+    _, xlsx_path = written(tmp_path, handoff())
     sheet = read_sheet(xlsx_path)
     column = {name: index + 1 for index, name in enumerate(HANDOFF_COLUMNS)}
     end_on = sheet.cell(row=2, column=column["end_on"])
@@ -164,7 +138,7 @@ def test_xlsx_keeps_dates_as_dates_and_money_as_numbers(tmp_path: Path) -> None:
 
 
 def test_xlsx_header_is_bold_frozen_and_filtered(tmp_path: Path) -> None:
-    _, xlsx_path = write_handoff([handoff_row(dispatch())], tmp_path, stem="list")
+    _, xlsx_path = written(tmp_path, handoff())
     sheet = read_sheet(xlsx_path)
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
@@ -175,8 +149,7 @@ def test_xlsx_header_is_bold_frozen_and_filtered(tmp_path: Path) -> None:
 
 def test_a_name_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     sneaky = '=HYPERLINK("http://evil.example","x")'
-    rows = [handoff_row(dispatch(account_name=sneaky))]
-    csv_path, xlsx_path = write_handoff(rows, tmp_path, stem="list")
+    csv_path, xlsx_path = written(tmp_path, handoff(account_name=sneaky))
     assert read_csv(csv_path)[0]["account_name"] == "'" + sneaky
     assert read_csv(csv_path)[0]["phone"] == "+86 21 5555 0100"
     cell = read_sheet(xlsx_path).cell(row=2, column=HANDOFF_COLUMNS.index("account_name") + 1)
@@ -184,9 +157,9 @@ def test_a_name_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_the_previous_file_whole(tmp_path: Path) -> None:
-    csv_path, _ = write_handoff([handoff_row(dispatch())], tmp_path, stem="list")
+    csv_path, _ = written(tmp_path, handoff())
     before = csv_path.read_bytes()
-    broken = {**handoff_row(dispatch()), "detail": object()}
+    broken = {**handoff_row(handoff()), "detail": object()}
     with pytest.raises(TypeError):
         write_handoff([broken], tmp_path, stem="list")
     assert csv_path.read_bytes() == before
@@ -201,7 +174,8 @@ def test_stem_is_a_safe_file_name() -> None:
 
 
 def test_dispatches_are_grouped_by_partner() -> None:
-    first, second, loose = dispatch("T1"), dispatch("T2"), dispatch("T3", partner_id=None)
-    other = dispatch("T4", partner_id="P00099")
+    first, second = handoff(touch_uid="T1"), handoff(touch_uid="T2")
+    loose = handoff(touch_uid="T3", partner_id=None)
+    other = handoff(touch_uid="T4", partner_id="P00099")
     groups = group_by_partner([first, loose, other, second])
     assert groups == {"P00012": [first, second], None: [loose], "P00099": [other]}

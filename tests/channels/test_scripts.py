@@ -17,25 +17,12 @@ from carecycle.channels.scripts import (
     missing_scripts,
     validate_answers,
 )
-from carecycle.programs.loader import builtin_programs
+from tests.channels.dispatches import contents_for
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def tsr_call_contents() -> list[str]:
-    """Return every content a built-in touch may send by telesales call."""
-    return sorted(
-        {
-            touch.content
-            for found in builtin_programs()
-            for stage in found.program.stages
-            for touch in stage.touches
-            if "tsr_call" in touch.channels
-        }
-    )
-
-
-@pytest.mark.parametrize("content", tsr_call_contents())
+@pytest.mark.parametrize("content", contents_for("tsr_call"))
 def test_every_builtin_call_touch_has_a_script_in_english_and_chinese(content: str) -> None:
     script = load_script(content)
     assert set(BASE_OUTCOMES) <= set(script.outcomes)
@@ -48,7 +35,7 @@ def test_every_builtin_call_touch_has_a_script_in_english_and_chinese(content: s
 
 
 def test_no_builtin_call_content_is_missing_a_script() -> None:
-    assert missing_scripts(tsr_call_contents()) == []
+    assert missing_scripts(contents_for("tsr_call")) == []
     assert missing_scripts(["scripts/no-such-call", "../escape"]) == [
         "../escape",
         "scripts/no-such-call",
