@@ -56,7 +56,7 @@ def sign_claim(secret: bytes, claim: LinkClaim) -> str:
 def verify_token(secret: bytes, token: str) -> LinkClaim:
     """Return the claim a token carries, or raise BadLinkError."""
     payload, _, signature = token.partition(".")
-    if not payload or not signature:
+    if not payload or not signature or not token.isascii():
         raise BadLinkError("malformed link")
     if not hmac.compare_digest(_signature(secret, payload), signature):
         raise BadLinkError("link signature does not match")

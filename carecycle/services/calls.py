@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from carecycle.channels.calls import CallItem, call_item
 from carecycle.channels.kit import ChannelKit
 from carecycle.errors import InputError
-from carecycle.services.outbox import load_dispatches
+from carecycle.services.outbox import closed_reason, load_dispatches
 from carecycle.services.outcomes import Outcome, Recorded, apply_outcome, load_touch
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -36,7 +36,9 @@ def call_queue(
         rows = conn.execute(
             sa.select(d.c.touch_uid, d.c.team, d.c.attempts, d.c.next_attempt_at).where(due)
         ).all()
-        dispatches = load_dispatches(conn, t.c.touch_uid.in_(queued), now.date())
+        # A contact who said "do not call" since the call was queued is not called.
+        still_open = closed_reason("tsr_call").is_(None)
+        dispatches = load_dispatches(conn, t.c.touch_uid.in_(queued) & still_open, now.date())
     found = {r.touch_uid: r for r in rows}
     return [
         call_item(

@@ -30,9 +30,13 @@ def record_events(
     conn.execute(insert.on_conflict_do_nothing())
 
 
-def event_id(touch_uid: str, status: str, moment: datetime) -> str:
-    """Return the id of a touch's event: one per touch, status and moment."""
-    return hashlib.md5(f"{touch_uid}:{status}:{moment.isoformat(sep=' ')}".encode()).hexdigest()
+def event_id(touch_uid: str, status: str, moment: datetime, key: str = "") -> str:
+    """Return the id of a touch's event: one per touch, status, moment and key.
+
+    The key tells apart two events of one type at one moment (two opportunities).
+    """
+    text = f"{touch_uid}:{status}:{moment.isoformat(sep=' ')}" + (f":{key}" if key else "")
+    return hashlib.md5(text.encode()).hexdigest()
 
 
 def insert_events(
@@ -41,6 +45,7 @@ def insert_events(
     moment: datetime,
     *,
     source: str,
+    key: str = "",
 ) -> int:
     """Insert (touch_uid, status, detail) events not recorded yet; return how many were new."""
     if not events:
@@ -48,7 +53,7 @@ def insert_events(
     e = schema.touch_events
     rows = [
         {
-            "event_id": event_id(uid, status, moment),
+            "event_id": event_id(uid, status, moment, key),
             "touch_uid": uid,
             "status": status,
             "occurred_at": moment,

@@ -35,14 +35,15 @@ def exclusive_sender(store: Store, channel: str) -> Iterator[None]:
         yield
         return
     key = sa.func.hashtext(f"carecycle.send:{channel}")
-    with store.engine.connect() as conn:
+    # Autocommit: a session idle in an open transaction could be ended by the server's
+    # idle timeout, and the lock with it, while the sender still runs.
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if not conn.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar():
             raise InputError(f"another sender is already sending {channel}; try again later")
         try:
             yield
         finally:
             conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
-            conn.commit()
 
 
 def _due(channel: str, as_of: date, now: datetime) -> Any:
@@ -68,7 +69,7 @@ def screen_due(conn: sa.Connection, channel: str, as_of: date, now: datetime) ->
     t = schema.touches
     due = _due(channel, as_of, now)
     expired = sa.select(t.c.touch_uid).where(due, t.c.expires_on < as_of)
-    reason = _closed_reason(channel)
+    reason = closed_reason(channel)
     suppressed = (
         sa.select(t.c.touch_uid, reason.label("reason"))
         .select_from(t.outerjoin(schema.contacts, schema.contacts.c.contact_id == t.c.contact_id))
@@ -81,7 +82,8 @@ def screen_due(conn: sa.Connection, channel: str, as_of: date, now: datetime) ->
     }
 
 
-def _closed_reason(channel: str) -> Any:
+def closed_reason(channel: str) -> Any:
+    """Return, over touches joined to contacts, why the channel is closed (None: open)."""
     t, c, s = schema.touches, schema.contacts, schema.suppressions
     blocked = (
         sa.select(s.c.reason)
@@ -237,11 +239,17 @@ def claim(
     now: datetime,
     state: str = "claimed",
     detail: str | None = None,
-) -> None:
-    """Write the claims; a retried touch's dispatch row is taken over with one more attempt."""
+) -> set[str]:
+    """Claim the touches still planned and still open to the channel; return their ids.
+
+    Checked again here, inside the claiming transaction: the planner may have cancelled a
+    touch, or its contact unsubscribed, since the due touches were loaded.
+    """
     d = schema.dispatches
+    open_now = claimable(conn, [c.touch_uid for c in claims], channel)
+    claims = [c for c in claims if c.touch_uid in open_now]
     if not claims:
-        return
+        return open_now
     uids = [c.touch_uid for c in claims]
     retried = dict(
         conn.execute(sa.select(d.c.touch_uid, d.c.attempts).where(d.c.touch_uid.in_(uids))).all()
@@ -265,6 +273,22 @@ def claim(
         for c in claims
     ]
     conn.execute(d.insert(), rows)
+    return open_now
+
+
+def claimable(conn: sa.Connection, uids: Sequence[str], channel: str) -> set[str]:
+    """Return the touches among `uids` that are planned and whose contact is still open."""
+    t, c = schema.touches, schema.contacts
+    query = (
+        sa.select(t.c.touch_uid)
+        .select_from(t.outerjoin(c, c.c.contact_id == t.c.contact_id))
+        .where(
+            t.c.touch_uid.in_(list(uids)),
+            t.c.status == "planned",
+            closed_reason(channel).is_(None),
+        )
+    )
+    return set(conn.execute(query).scalars())
 
 
 def set_state(
@@ -292,9 +316,10 @@ def mark_touches(
     if not uids:
         return
     t = schema.touches
+    # A click or bounce can arrive before the send is recorded; it is never overwritten.
     conn.execute(
         t.update()
-        .where(t.c.touch_uid.in_(list(uids)))
+        .where(t.c.touch_uid.in_(list(uids)), t.c.status == "planned")
         .values(status=status, reason=detail, updated_on=now.date())
     )
     rows = sa.select(t.c.touch_uid, sa.literal(status), sa.literal(detail, sa.String)).where(
@@ -333,4 +358,12 @@ def reconcile(store: Store, channel: str, now: datetime) -> dict[str, int]:
 
 
 def _batch_written(row: Any) -> bool:
-    return row.state == "claimed" and bool(row.detail) and (Path(row.detail) / MANIFEST).exists()
+    """Return True when the touch's batch was published with the touch in its manifest."""
+    if row.state != "claimed" or not row.detail:
+        return False
+    manifest = Path(row.detail) / MANIFEST
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))["touches"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return row.touch_uid in listed

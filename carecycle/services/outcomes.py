@@ -41,6 +41,7 @@ TOUCH_STATUS = {
 # Outcomes that close a channel for the contact; None means the touch's own channel.
 CLOSES = {"unsubscribed": None, "bounced": "edm", "returned": "dm", "wrong_number": "tsr_call"}
 CALL_ONLY = ("call_back", "wrong_number")
+REOPENS_CALL = ("not_reached", "call_back")
 ENDS_CALL = (
     "reached", "wrong_number", "unsubscribed", "opportunity", "complaint", "profiling", "completed",
 )  # fmt: skip
@@ -88,6 +89,22 @@ def check_outcome(outcome: Outcome) -> None:
         raise InputError("a call back needs the time to call back (call_back_at)")
     if outcome.severity is not None and outcome.severity not in SEVERITIES:
         raise InputError(f"severity must be one of {', '.join(SEVERITIES)}")
+    _check_opportunity(outcome)
+
+
+# What the store's columns hold: NUMERIC(18, 2) and 64-character ids.
+LARGEST_AMOUNT = Decimal("9999999999999999.99")
+ID_LENGTH = 64
+
+
+def _check_opportunity(outcome: Outcome) -> None:
+    amount = outcome.amount
+    if amount is not None and (not amount.is_finite() or not 0 < amount <= LARGEST_AMOUNT):
+        raise InputError(f"amount must be above 0 and at most {LARGEST_AMOUNT:,}")
+    if outcome.product_id is not None and len(outcome.product_id) > ID_LENGTH:
+        raise InputError(f"product_id is longer than {ID_LENGTH} characters")
+    if outcome.currency is not None and len(outcome.currency) != 3:
+        raise InputError("currency must be a three-letter code such as CNY")
 
 
 def load_touch(conn: sa.Connection, touch_uid: str) -> Any:
@@ -111,7 +128,8 @@ def apply_outcome(conn: sa.Connection, outcome: Outcome, *, retry: RetryRule) ->
     if outcome.type == "profiling":
         outcome = replace(outcome, answers=checked_answers(touch.content, outcome.answers))
     event = (outcome.touch_uid, outcome.type, outcome.detail)
-    if not insert_events(conn, [event], outcome.occurred_at, source=outcome.source):
+    key = _event_key(outcome)
+    if not insert_events(conn, [event], outcome.occurred_at, source=outcome.source, key=key):
         return Recorded(outcome.touch_uid, outcome.type, new=False, status=touch.status)
     status = _raise_status(conn, touch, TOUCH_STATUS.get(outcome.type), outcome)
     effects = [*_close_channel(conn, touch, outcome), *_create_records(conn, touch, outcome)]
@@ -123,8 +141,21 @@ def apply_outcome(conn: sa.Connection, outcome: Outcome, *, retry: RetryRule) ->
     )
 
 
+def _event_key(outcome: Outcome) -> str:
+    """Return what tells this outcome from another of its type at the same moment."""
+    if outcome.type == "opportunity":
+        return f"{outcome.amount}|{outcome.product_id}|{outcome.currency}"
+    if outcome.type == "complaint":
+        return outcome.detail or ""
+    if outcome.type == "profiling":
+        return "|".join(f"{q}={a}" for q, a in sorted(outcome.answers.items()))
+    return ""
+
+
 def _check_fits(touch: Any, outcome: Outcome) -> None:
-    if touch.status not in HANDED_OVER or touch.dispatch_state is None:
+    # An email is out once the server had it, before the sender records it as sent.
+    out = touch.dispatch_state in ("transmitting", "sent", "queued", "closed")
+    if not out and touch.status not in HANDED_OVER:
         raise InputError(
             f"touch {touch.touch_uid} was never handed to a channel (status {touch.status})"
         )
@@ -132,6 +163,8 @@ def _check_fits(touch: Any, outcome: Outcome) -> None:
         raise InputError(
             f"{outcome.type} applies to calls; touch {touch.touch_uid} is {touch.channel}"
         )
+    if outcome.type in REOPENS_CALL and touch.dispatch_state == "closed":
+        raise InputError(f"the call {touch.touch_uid} is closed: its outcome is already final")
 
 
 def _raise_status(conn: sa.Connection, touch: Any, status: str | None, outcome: Outcome) -> str:
@@ -142,9 +175,13 @@ def _raise_status(conn: sa.Connection, touch: Any, status: str | None, outcome: 
     conn.execute(
         t.update()
         .where(t.c.touch_uid == touch.touch_uid)
-        .values(status=status, reason=outcome.detail, updated_on=outcome.occurred_at.date())
+        .values(status=status, reason=_short(outcome.detail), updated_on=outcome.occurred_at.date())
     )
     return status
+
+
+def _short(text: str | None) -> str | None:
+    return text[:300] if text else text
 
 
 def _close_channel(conn: sa.Connection, touch: Any, outcome: Outcome) -> list[str]:
@@ -182,7 +219,7 @@ def _create_records(conn: sa.Connection, touch: Any, outcome: Outcome) -> list[s
 
 
 def _opportunity(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
-    opportunity_id = f"opp-{_key(touch.touch_uid, outcome.occurred_at)}"
+    opportunity_id = f"opp-{_key(touch.touch_uid, outcome.occurred_at, _event_key(outcome))}"
     conn.execute(
         schema.opportunities.insert().values(
             opportunity_id=opportunity_id,
@@ -200,7 +237,7 @@ def _opportunity(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
 
 
 def _complaint(conn: sa.Connection, touch: Any, outcome: Outcome) -> str:
-    case_id = f"cmp-{_key(touch.touch_uid, outcome.occurred_at)}"
+    case_id = f"cmp-{_key(touch.touch_uid, outcome.occurred_at, _event_key(outcome))}"
     text = (outcome.detail or "").strip()
     conn.execute(
         schema.support_cases.insert().values(

@@ -134,7 +134,9 @@ def _send_emails(
             for d in chunk
         ]
         with store.begin() as conn:
-            outbox.claim(conn, claims, channel="edm", batch_id=_batch_id("edm", now), now=now)
+            batch = _batch_id("edm", now)
+            claimed = outbox.claim(conn, claims, channel="edm", batch_id=batch, now=now)
+        chunk = [d for d in chunk if d.touch_uid in claimed]
         # Accepted emails are safe as "transmitting" already; recording them as sent once a
         # chunk saves two writes per email, and a crash before that is reconciled as sent.
         accepted: list[tuple[str, str]] = []
@@ -271,28 +273,32 @@ def _publish(
     channel: str,
     due: list[Dispatch],
     now: datetime,
-    write: Callable[[Path, list[Dispatch], _Tally], list[str]],
+    write: Callable[[Path, list[Dispatch]], None],
 ) -> _Tally:
     """Claim the batch, write its files into a hidden folder, rename it, then record it."""
     tally = _Tally()
-    if not due:
-        return tally
     batch_id = _batch_id(channel, now)
-    final = kit.outbox_dir / batch_id
+    final = (kit.outbox_dir / batch_id).resolve()
     claims = [Claim(d.touch_uid, _where(d, channel)) for d in due]
     with store.begin() as conn:
-        outbox.claim(conn, claims, channel=channel, batch_id=batch_id, now=now, detail=str(final))
-    partial = kit.outbox_dir / f".{batch_id}.partial"
+        claimed = outbox.claim(
+            conn, claims, channel=channel, batch_id=batch_id, now=now, detail=str(final)
+        )
+    batch = [d for d in due if d.touch_uid in claimed]
+    if not batch:
+        return tally
+    written = [d.touch_uid for d in batch]
+    partial = final.with_name(f".{batch_id}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    written = write(partial, due, tally)
+    write(partial, batch)
     outbox.write_manifest(partial, batch_id=batch_id, channel=channel, uids=written)
     partial.rename(final)
     with store.begin() as conn:
         outbox.set_state(conn, written, "sent", now, detail=str(final))
         outbox.mark_touches(conn, written, "sent", now, detail=f"in batch {batch_id}")
     tally.sent = len(written)
-    tally.files = sorted(final.iterdir())
+    tally.files = sorted(kit.outbox_dir / batch_id / p.name for p in final.iterdir())
     return tally
 
 
@@ -306,22 +312,24 @@ def _where(dispatch: Dispatch, channel: str) -> str | None:
 def _send_letters(
     store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
 ) -> _Tally:
+    # Letters are rendered before the batch is claimed: one that cannot be printed fails
+    # on its own and is never part of a batch a restart could take for printed.
+    letters: dict[str, Letter] = {}
     failed: list[tuple[str, str]] = []
+    for dispatch in due:
+        try:
+            letters[dispatch.touch_uid] = render_letter(dispatch, kit.letters)
+        except NotRenderableError as exc:
+            failed.append((dispatch.touch_uid, f"cannot print: {exc}"))
+        progress(len(letters) + len(failed), len(due))
 
-    def write(folder: Path, batch: list[Dispatch], tally: _Tally) -> list[str]:
-        letters: list[Letter] = []
-        for dispatch in batch:
-            try:
-                letters.append(render_letter(dispatch, kit.letters))
-            except NotRenderableError as exc:
-                failed.append((dispatch.touch_uid, f"cannot print: {exc}"))
-            progress(len(letters) + len(failed), len(batch))
-        if letters:
-            pages = write_letters_pdf_pages(letters, folder / "letters.pdf", kit.letters)
-            write_mailhouse_csv(letters, folder / "mailhouse.csv", pages=pages)
-        return [letter.touch_uid for letter in letters]
+    def write(folder: Path, batch: list[Dispatch]) -> None:
+        printed = [letters[d.touch_uid] for d in batch]
+        pages = write_letters_pdf_pages(printed, folder / "letters.pdf", kit.letters)
+        write_mailhouse_csv(printed, folder / "mailhouse.csv", pages=pages)
 
-    tally = _publish(store, kit, "dm", due, now, write)
+    printable = [d for d in due if d.touch_uid in letters]
+    tally = _publish(store, kit, "dm", printable, now, write) if printable else _Tally()
     for uid, reason in failed:
         _fail(store, uid, reason, now, tally)
     return tally
@@ -331,14 +339,15 @@ def _hand_off(channel: str) -> Callable[..., _Tally]:
     def hand_off(
         store: Store, kit: ChannelKit, due: list[Dispatch], now: datetime, progress: Progress
     ) -> _Tally:
-        def write(folder: Path, batch: list[Dispatch], tally: _Tally) -> list[str]:
+        def write(folder: Path, batch: list[Dispatch]) -> None:
+            done = 0
             for partner_id, dispatches in group_by_partner(batch).items():
                 rows = [handoff_row(d) for d in dispatches]
                 write_handoff(rows, folder, stem=handoff_stem(channel, partner_id, now.date()))
-                progress(len(rows), len(batch))
-            return [d.touch_uid for d in batch]
+                done += len(rows)
+                progress(done, len(batch))
 
-        return _publish(store, kit, channel, due, now, write)
+        return _publish(store, kit, channel, due, now, write) if due else _Tally()
 
     return hand_off
 
@@ -355,7 +364,10 @@ def _queue_calls(
     ]
     with store.begin() as conn:
         batch = _batch_id("tsr_call", now)
-        outbox.claim(conn, claims, channel="tsr_call", batch_id=batch, now=now, state="queued")
+        claimed = outbox.claim(
+            conn, claims, channel="tsr_call", batch_id=batch, now=now, state="queued"
+        )
+        claims = [c for c in claims if c.touch_uid in claimed]
         for team in sorted({c.team for c in claims if c.team}):
             mine = [c.touch_uid for c in claims if c.team == team]
             outbox.mark_touches(conn, mine, "sent", now, detail=f"in the call queue of team {team}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,7 +19,7 @@ from carecycle.web.routes import calls, tracking
 def create_app(runtime: Runtime, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
     """Return the web app serving `runtime`."""
     app = FastAPI(title="CareCycle", version=__version__)
-    app.state.carecycle = AppState(runtime=runtime, clock=clock, lock=threading.Lock())
+    app.state.carecycle = AppState.of(runtime, clock)
     app.include_router(tracking.router)
     app.include_router(calls.router)
     app.add_exception_handler(CareCycleError, _user_error)

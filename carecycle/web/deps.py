@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+import anyio
 from fastapi import Request
 
 from carecycle.bootstrap import Runtime
@@ -23,8 +25,16 @@ class AppState:
 
     runtime: Runtime
     clock: Callable[[], datetime]
-    # DuckDB's one connection is not safe across threads; PostgreSQL's pool is.
-    lock: threading.Lock
+    # DuckDB's one connection is not safe across threads, so requests take turns. They
+    # wait for the lock in the event loop, not in worker threads: a burst of requests
+    # (a campaign's open pixels) cannot take every thread and starve the lock's holder.
+    lock: Any
+
+    @classmethod
+    def of(cls, runtime: Runtime, clock: Callable[[], datetime]) -> AppState:
+        """Return the state for `runtime`: a lock on DuckDB, none on PostgreSQL's pool."""
+        lock = anyio.Lock() if runtime.store.is_duckdb else contextlib.nullcontext()
+        return cls(runtime=runtime, clock=clock, lock=lock)
 
 
 def app_state(request: Request) -> AppState:
@@ -33,8 +43,8 @@ def app_state(request: Request) -> AppState:
     return state
 
 
-def serving(request: Request) -> Iterator[AppState]:
+async def serving(request: Request) -> AsyncIterator[AppState]:
     """Yield the app's state while holding the store for this request."""
     state = app_state(request)
-    with state.lock:
+    async with state.lock:
         yield state

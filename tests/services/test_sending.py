@@ -14,12 +14,14 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from carecycle.channels.links import verify_token
+from carecycle.channels.links import LinkClaim, sign_claim, verify_token
 from carecycle.engine.arbitration import reachable_contacts
 from carecycle.errors import InputError
-from carecycle.services.calls import CallReport, call_queue, record_call
+from carecycle.services.calls import CallReport, call_queue, record_call, record_outcome
 from carecycle.services.links import follow_link
+from carecycle.services.outbox import Claim, claim, reconcile
 from carecycle.services.outcome_files import import_outcomes, touch_history
+from carecycle.services.outcomes import Outcome
 from carecycle.services.planning import plan_program
 from carecycle.services.sending import send_due
 from carecycle.store import schema
@@ -309,3 +311,83 @@ def test_do_not_call_closes_calls_but_not_email_at_the_next_plan(
     channels = {r["channel"] for r in open_to if r["contact_id"] == "C1"}
     assert "tsr_call" not in channels
     assert {"edm", "dm"} <= channels
+
+
+def test_a_click_on_an_email_not_yet_recorded_as_sent_counts_and_stays(
+    store: Store, tmp_path: Path, smtp: tuple[Mailbox, int]
+) -> None:
+    planned_world(store)
+    kit = smtp_kit(store, tmp_path, smtp)
+    send_due(store, kit, "edm", DAY, now=NOW)
+    uid = one(store, "briefing", "A1")["touch_uid"]
+    # As a sender stopped after the server took the email and before recording it.
+    with store.begin() as conn:
+        conn.execute(
+            schema.touches.update()
+            .where(schema.touches.c.touch_uid == uid)
+            .values(status="planned")
+        )
+        conn.execute(
+            schema.dispatches.update()
+            .where(schema.dispatches.c.touch_uid == uid)
+            .values(state="transmitting")
+        )
+    token = TOKEN.findall(smtp[0].to("c1@example.cn")[0].message["List-Unsubscribe"])[0]
+    claim = verify_token(kit.secret, token)
+    click = LinkClaim("click", claim.touch_uid, claim.contact_id, "https://www.example.com/x")
+    followed = follow_link(store, kit.secret, sign_claim(kit.secret, click), "click", now=NOW)
+    assert followed.recorded.status == "clicked"
+    later = send_due(store, kit, "edm", DAY, now=NOW + timedelta(hours=1))
+    assert later.reconciled == {"recorded": 1, "released": 0}
+    assert one(store, "briefing", "A1")["status"] == "clicked"
+    assert len(smtp[0].to("c1@example.cn")) == 1
+
+
+def test_a_batch_is_taken_for_printed_only_for_the_touches_its_manifest_lists(
+    store: Store, tmp_path: Path
+) -> None:
+    planned_world(store)
+    uids = [one(store, "letter", a)["touch_uid"] for a in ("A1", "A2")]
+    folder = tmp_path / "outbox" / "dm-batch"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"touches": uids[:1]}))
+    with store.begin() as conn:
+        claims = [Claim(u, "an address") for u in uids]
+        claim(conn, claims, channel="dm", batch_id="dm-batch", now=NOW, detail=str(folder))
+    assert reconcile(store, "dm", NOW) == {"recorded": 1, "released": 1}
+    assert [one(store, "letter", a)["status"] for a in ("A1", "A2")] == ["sent", "planned"]
+
+
+def test_a_closed_call_is_not_reopened_and_do_not_call_hides_the_contacts_calls(
+    store: Store, tmp_path: Path
+) -> None:
+    planned_world(store)
+    kit = kit_for(store, tmp_path)
+    send_due(store, kit, "tsr_call", DAY, now=NOW)
+    uid = one(store, "profiling", "A1")["touch_uid"]
+    record_call(store, kit, CallReport(uid, "reached", NOW))
+    with pytest.raises(InputError, match="is closed"):
+        record_call(store, kit, CallReport(uid, "not_reached", NOW + timedelta(hours=1)))
+    other = one(store, "profiling", "A2")["touch_uid"]
+    with store.begin() as conn:
+        conn.execute(
+            schema.suppressions.insert().values(
+                contact_id="C2", channel="any", reason="do_not_contact", occurred_at=NOW
+            )
+        )
+    assert other not in {i.touch_uid for i in call_queue(store, kit, now=NOW)}
+
+
+def test_two_opportunities_from_one_call_are_both_kept(store: Store, tmp_path: Path) -> None:
+    planned_world(store)
+    kit = kit_for(store, tmp_path)
+    send_due(store, kit, "tsr_call", DAY, now=NOW)
+    uid = one(store, "profiling", "A1")["touch_uid"]
+    for amount, product in ((Decimal("100.00"), "SQL"), (Decimal("250.00"), "WIN")):
+        outcome = Outcome(uid, "opportunity", NOW, "agent", amount=amount, product_id=product)
+        assert record_outcome(store, kit, outcome).new
+    assert sorted(r["product_id"] for r in rows(store, schema.opportunities)) == ["SQL", "WIN"]
+    with pytest.raises(InputError, match="amount must be above 0"):
+        record_outcome(
+            store, kit, Outcome(uid, "opportunity", NOW, "agent", amount=Decimal("1e30"))
+        )

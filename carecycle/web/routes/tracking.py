@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carecycle.services.links import LinkError, follow_link, link_contact
+from carecycle.errors import CareCycleError
+from carecycle.services.links import LinkError, follow_link, link_contact, read_link
 from carecycle.web.deps import AppState, serving
 from carecycle.web.pages import render_page
 
@@ -24,21 +25,24 @@ State = Annotated[AppState, Depends(serving)]
 def click(token: str, state: State) -> Response:
     """Record a click and send the reader on to the link's target."""
     runtime = state.runtime
+    secret = runtime.channels().secret
     try:
-        followed = follow_link(
-            runtime.store, runtime.channels().secret, token, "click", now=state.clock()
-        )
+        claim = read_link(secret, token, "click")
     except LinkError as exc:
         return _invalid(str(exc))
-    assert followed.claim.url is not None
-    return RedirectResponse(followed.claim.url, status_code=302, headers=NO_STORE)
+    # A signed link always leads on, even when its click cannot be recorded.
+    with contextlib.suppress(CareCycleError):
+        follow_link(runtime.store, secret, token, "click", now=state.clock())
+    assert claim.url is not None
+    return RedirectResponse(claim.url, status_code=302, headers=NO_STORE)
 
 
 @router.get("/t/o/{token}")
 def pixel(token: str, state: State) -> Response:
     """Record an open; always answer with the pixel so the email displays normally."""
     runtime = state.runtime
-    with contextlib.suppress(LinkError):
+    # Whatever happens, the email must display: an open that cannot be recorded is lost.
+    with contextlib.suppress(CareCycleError):
         follow_link(runtime.store, runtime.channels().secret, token, "open", now=state.clock())
     return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
