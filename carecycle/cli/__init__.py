@@ -65,7 +65,7 @@ def version() -> None:
 
 
 def _register() -> None:
-    from carecycle.cli import channels, data, dedupe, programs, store, synth
+    from carecycle.cli import channels, data, dedupe, programs, stats, store, synth
 
     store.register(app)
     dedupe.register(app)
@@ -73,6 +73,7 @@ def _register() -> None:
     synth.register(app)
     programs.register(app)
     channels.register(app)
+    stats.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Measurement: KPIs, test against control, and reports."""
