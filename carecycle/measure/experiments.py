@@ -241,3 +241,78 @@ def difference_in_differences(
     test_change = np.asarray(test_after, float) - np.asarray(test_before, float)
     control_change = np.asarray(control_after, float) - np.asarray(control_before, float)
     return compare_means(test_change, control_change, confidence=confidence)
+
+
+def _ratio_variance(numerator: np.ndarray, denominator: np.ndarray) -> tuple[float, float]:
+    """Return mean(Y)/mean(X) and its delta-method variance."""
+    n = numerator.size
+    mean_y, mean_x = float(numerator.mean()), float(denominator.mean())
+    var_y = float(numerator.var(ddof=1))
+    var_x = float(denominator.var(ddof=1))
+    cov = float(np.cov(numerator, denominator, ddof=1)[0, 1])
+    ratio = mean_y / mean_x
+    variance = var_y / mean_x**2 - 2 * mean_y * cov / mean_x**3 + mean_y**2 * var_x / mean_x**4
+    return ratio, variance / n
+
+
+def compare_ratios(
+    test: tuple[np.ndarray, np.ndarray],
+    control: tuple[np.ndarray, np.ndarray],
+    *,
+    confidence: float = 0.95,
+) -> tuple[Interval, Interval, str | None]:
+    """Return the difference and relative lift of a ratio metric (e.g. revenue per order).
+
+    Each group is (numerator, denominator) per unit; the metric is Σ numerator ÷ Σ
+    denominator, and its variance comes from the delta method over units.
+    """
+    arrays = [np.asarray(a, dtype=float) for a in (*test, *control)]
+    if any(a.size < 2 for a in arrays) or arrays[0].size != arrays[1].size:
+        return _undefined("each group needs at least two units with both values")
+    if arrays[1].sum() == 0 or arrays[3].sum() == 0:
+        return _undefined("a group has a zero denominator")
+    rt, vt = _ratio_variance(arrays[0], arrays[1])
+    rc, vc = _ratio_variance(arrays[2], arrays[3])
+    z = _z(confidence)
+    half = z * math.sqrt(vt + vc)
+    difference = Interval(rt - rc, rt - rc - half, rt - rc + half)
+    if rc == 0:
+        return difference, Interval(None, None, None), "the control ratio is 0"
+    lift = rt / rc - 1
+    half = z * math.sqrt(vt / rc**2 + rt**2 * vc / rc**4)
+    return difference, Interval(lift, lift - half, lift + half), None
+
+
+def _undefined(note: str) -> tuple[Interval, Interval, str]:
+    return Interval(None, None, None), Interval(None, None, None), note
+
+
+@dataclass(frozen=True)
+class Return:
+    """What a program's touches brought in, against what they cost."""
+
+    incremental: Interval
+    cost: float
+    roi: Interval
+
+
+def program_return(difference: Interval, *, treated: int, cost: float) -> Return:
+    """Return incremental revenue (per-unit difference × treated units) and ROI, with CIs."""
+
+    def scaled(value: float | None, times: float, minus: float = 0.0) -> float | None:
+        return None if value is None else value * times - minus
+
+    incremental = Interval(
+        scaled(difference.estimate, treated),
+        scaled(difference.low, treated),
+        scaled(difference.high, treated),
+    )
+    if cost <= 0:
+        return Return(incremental, cost, Interval(None, None, None))
+    roi = Interval(
+        *(
+            scaled(v, 1 / cost, 1.0)
+            for v in (incremental.estimate, incremental.low, incremental.high)
+        )
+    )
+    return Return(incremental, cost, roi)

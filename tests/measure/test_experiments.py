@@ -10,11 +10,14 @@ import pytest
 from scipy import stats
 
 from carecycle.measure.experiments import (
+    Interval,
     compare_means,
     compare_proportions,
+    compare_ratios,
     cuped,
     difference_in_differences,
     newcombe,
+    program_return,
     sample_ratio,
     wilson,
 )
@@ -149,7 +152,7 @@ def test_difference_in_differences_is_the_change_less_the_control_change() -> No
 
 
 def test_intervals_cover_a_known_effect_95_percent_of_the_time() -> None:
-    """Calibration, fast variant: 2,000 simulated worlds per kind (bench/ runs more)."""
+    """Calibration, fast variant: 2,000 simulated worlds (1,000 for ratios); bench/ runs more."""
     rng = np.random.default_rng(20261123)
     worlds, n, effect = 2000, 200, 0.4
     covered = 0
@@ -166,3 +169,46 @@ def test_intervals_cover_a_known_effect_95_percent_of_the_time() -> None:
         interval = compare_proportions(test, control).difference
         hits += (interval.low or 0) <= 0.03 <= (interval.high or 0)
     assert 0.93 <= hits / worlds <= 0.97
+    ratios = 0
+    for _ in range(worlds // 2):
+        orders_c, orders_t = rng.poisson(2, n) + 1.0, rng.poisson(2, n) + 1.0
+        revenue_c = orders_c * rng.normal(100, 20, n)
+        revenue_t = orders_t * rng.normal(110, 20, n)
+        difference, _, _ = compare_ratios((revenue_t, orders_t), (revenue_c, orders_c))
+        ratios += (difference.low or 0) <= 10 <= (difference.high or 0)
+    assert 0.93 <= ratios / (worlds // 2) <= 0.97
+
+
+def test_a_ratio_metric_uses_the_delta_method_over_units() -> None:
+    revenue_t, orders_t = np.array([100.0, 300, 200, 400]), np.array([1.0, 2, 2, 3])
+    revenue_c, orders_c = np.array([90.0, 150, 240]), np.array([1.0, 2, 2])
+    difference, relative, note = compare_ratios((revenue_t, orders_t), (revenue_c, orders_c))
+
+    def by_hand(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+        my, mx, n = y.mean(), x.mean(), len(y)
+        vy, vx, cxy = y.var(ddof=1), x.var(ddof=1), np.cov(y, x)[0, 1]
+        return my / mx, (vy / mx**2 - 2 * my * cxy / mx**3 + my**2 * vx / mx**4) / n
+
+    rt, vt = by_hand(revenue_t, orders_t)
+    rc, vc = by_hand(revenue_c, orders_c)
+    assert rt == pytest.approx(125.0)
+    assert rc == pytest.approx(96.0)
+    assert difference.estimate == pytest.approx(29.0)
+    assert difference.high == pytest.approx(29.0 + 1.959963984540054 * math.sqrt(vt + vc))
+    assert relative.estimate == pytest.approx(125 / 96 - 1)
+    assert note is None
+    assert compare_ratios((revenue_t, np.zeros(4)), (revenue_c, orders_c))[2] == (
+        "a group has a zero denominator"
+    )
+
+
+def test_incremental_revenue_and_roi_scale_the_per_unit_interval() -> None:
+    found = program_return(Interval(2.0, 1.0, 3.0), treated=1000, cost=1000.0)
+    assert (found.incremental.estimate, found.incremental.low, found.incremental.high) == (
+        2000.0,
+        1000.0,
+        3000.0,
+    )
+    assert (found.roi.estimate, found.roi.low, found.roi.high) == (1.0, 0.0, 2.0)
+    free = program_return(Interval(2.0, 1.0, 3.0), treated=10, cost=0.0)
+    assert free.roi.estimate is None
