@@ -121,6 +121,14 @@ def measure_completeness(tables: Tables) -> Completeness:
     return Completeness(total, levels, round(points / total, 3) if total else 0.0)
 
 
+def _with_closed_channels(contacts: Any, suppressions: Any) -> Any:
+    """Add `closed_CHANNEL` flags: the contact unsubscribed, bounced or said do-not-call."""
+    flags = {f"closed_{ch}": suppressions.channel.isin([ch, "any"]).any() for ch in CHANNEL_CONSENT}
+    closed = suppressions.group_by("contact_id").aggregate(**flags)
+    joined = contacts.left_join(closed, "contact_id")
+    return joined.select(contacts, **{name: joined[name].fill_null(False) for name in flags})
+
+
 def measure_reachability(tables: Tables) -> list[Reachability]:
     """Return, per channel, the share of live accounts with an address and with consent."""
     accounts = _live(tables["accounts"])
@@ -136,10 +144,16 @@ def measure_reachability(tables: Tables) -> list[Reachability]:
         "owner", "survivor"
     )
     contacts = owned.left_join(postal, "account_id").select(owned, postal=postal.postal)
+    contacts = _with_closed_channels(contacts, tables["suppressions"])
     addressable = channel_addresses(contacts)
     per_account = contacts.group_by("account_id").aggregate(
         **{f"{ch}_address": addressable[ch].any() for ch in CHANNEL_CONSENT},
-        **{f"{ch}_ok": reachable_on(contacts, ch, addressable[ch]).any() for ch in CHANNEL_CONSENT},
+        **{
+            f"{ch}_ok": (
+                reachable_on(contacts, ch, addressable[ch]) & ~contacts[f"closed_{ch}"]
+            ).any()
+            for ch in CHANNEL_CONSENT
+        },
     )
     joined = accounts.select("account_id").left_join(per_account, "account_id")
     flags = [f"{ch}_{kind}" for ch in CHANNEL_CONSENT for kind in ("address", "ok")]

@@ -131,3 +131,16 @@ def test_a_merged_accounts_contacts_count_for_its_survivor(store: Store) -> None
     report = measure_quality(store, similarity=88, now=NOW)
     edm = report.reachability[0]
     assert (report.accounts, edm.channel, edm.reachable.count) == (1, "edm", 1)
+
+
+def test_a_contact_who_unsubscribed_no_longer_counts_as_reachable_by_email(store: Store) -> None:
+    build(store)
+    with store.begin() as conn:
+        conn.execute(
+            schema.suppressions.insert().values(
+                contact_id="C1", channel="edm", reason="unsubscribed", occurred_at=NOW
+            )
+        )
+    report = measure_quality(store, similarity=88, now=NOW)
+    reach = {r.channel: (r.with_address.count, r.reachable.count) for r in report.reachability}
+    assert reach == {"edm": (2, 0), "tsr_call": (2, 1), "dm": (2, 2)}
