@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from carecycle.channels.partner import FILL_IN_COLUMNS, HANDOFF_COLUMNS
 from carecycle.errors import InputError
 from carecycle.ingest.readers import Problem, read_file
 from carecycle.store.schema import OUTCOME_TYPES, SEVERITIES
+from carecycle.times import as_stored
 
 DEFAULT_SEVERITY = "medium"
 FIELDS = (
@@ -368,9 +369,7 @@ def _moment(check: _Check, column: str, raw: object) -> datetime | None:
     if moment is None:
         check.fail(column, DATE_HINT, raw)
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+    return as_stored(moment)
 
 
 def _amount(check: _Check, raw: object) -> Decimal | None:

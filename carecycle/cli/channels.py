@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,6 +13,7 @@ from rich.markup import escape
 from carecycle.cli.output import JsonOption, err, out, parse_day, print_json, steps, table
 from carecycle.errors import InputError
 from carecycle.store.schema import SENDABLE_CHANNELS
+from carecycle.times import as_stored, utc_now
 
 if TYPE_CHECKING:
     from carecycle.services.sending import SendResult
@@ -28,7 +29,7 @@ AsOfOption = Annotated[
 
 def moment_for(day: date) -> datetime:
     """Return the moment a command acts at: now for today, 09:00 UTC on another day."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     return now if day == now.date() else datetime.combine(day, time(9))
 
 
@@ -42,7 +43,7 @@ def parse_moment(text: str | None, option: str) -> datetime | None:
         raise InputError(
             f"{option}: expected a date-time as YYYY-MM-DDTHH:MM, got {text!r}"
         ) from None
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    return as_stored(moment)
 
 
 def send(
@@ -114,7 +115,7 @@ def queue(
     from carecycle.cli import runtime
     from carecycle.services.calls import call_queue
 
-    now = parse_moment(at, "--at") or datetime.now(UTC).replace(tzinfo=None)
+    now = parse_moment(at, "--at") or utc_now()
     with runtime() as rt:
         items = call_queue(rt.store, rt.channels(), now=now, team=team, agent=agent)
     if as_json:
@@ -179,7 +180,7 @@ def record(
     report = CallReport(
         touch_uid=touch,
         result=result,
-        occurred_at=parse_moment(at, "--at") or datetime.now(UTC).replace(tzinfo=None),
+        occurred_at=parse_moment(at, "--at") or utc_now(),
         call_back_at=parse_moment(call_back_at, "--call-back-at"),
         note=note,
         opportunity=(_amount(amount), product, currency) if amount is not None else None,

@@ -21,6 +21,7 @@ from carecycle.ingest.quality import (
     channel_addresses,
     has_postal_address,
     reachable_on,
+    with_closed_channels,
 )
 from carecycle.programs.model import Cap, Program
 from carecycle.store.schema import CHANNELS, NOT_RECEIVED, RESPONSES
@@ -45,7 +46,9 @@ def reachable_contacts(tables: Tables, accounts: Any) -> Any:
         postal=has_postal_address(source),
         served=source.partner_id.notnull(),
     )
-    contacts = contacts.join(postal, "account_id")
+    contacts = with_closed_channels(
+        contacts.join(postal, "account_id"), tables["suppressions"], CHANNELS
+    )
     open_to = ~contacts.do_not_contact.fill_null(False)
     address = {
         **channel_addresses(contacts),
@@ -56,11 +59,11 @@ def reachable_contacts(tables: Tables, accounts: Any) -> Any:
     rows = []
     for channel, usable in address.items():
         if channel in CHANNEL_CONSENT:
-            ok = contacts.filter(reachable_on(contacts, channel, usable))
+            ok = reachable_on(contacts, channel, usable)
         else:
-            ok = contacts.filter(usable & open_to)
+            ok = usable & open_to
         rows.append(
-            ok.select(
+            contacts.filter(ok & ~contacts[f"closed_{channel}"]).select(
                 "account_id",
                 "contact_id",
                 "contact__role",
@@ -69,15 +72,7 @@ def reachable_contacts(tables: Tables, accounts: Any) -> Any:
                 channel=ibis.literal(channel),
             )
         )
-    return without_suppressed(ibis.union(*rows), tables["suppressions"])
-
-
-def without_suppressed(reachable: Any, suppressions: Any) -> Any:
-    """Return the (contact, channel) rows no unsubscribe or do-not-call has closed."""
-    closed = (suppressions.channel == reachable.channel) | (suppressions.channel == "any")
-    return reachable.anti_join(
-        suppressions, [reachable.contact_id == suppressions.contact_id, closed]
-    )
+    return ibis.union(*rows)
 
 
 def past_responses(tables: Tables, accounts: Any) -> Any:

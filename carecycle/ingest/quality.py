@@ -8,7 +8,7 @@ issue (an invalid address, or a domain that looks like a typo, is not yet usable
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,9 +121,9 @@ def measure_completeness(tables: Tables) -> Completeness:
     return Completeness(total, levels, round(points / total, 3) if total else 0.0)
 
 
-def _with_closed_channels(contacts: Any, suppressions: Any) -> Any:
-    """Add `closed_CHANNEL` flags: the contact unsubscribed, bounced or said do-not-call."""
-    flags = {f"closed_{ch}": suppressions.channel.isin([ch, "any"]).any() for ch in CHANNEL_CONSENT}
+def with_closed_channels(contacts: Any, suppressions: Any, channels: Iterable[str]) -> Any:
+    """Add a `closed_CHANNEL` flag per channel: the contact closed it, or closed them all."""
+    flags = {f"closed_{ch}": suppressions.channel.isin([ch, "any"]).any() for ch in channels}
     closed = suppressions.group_by("contact_id").aggregate(**flags)
     joined = contacts.left_join(closed, "contact_id")
     return joined.select(contacts, **{name: joined[name].fill_null(False) for name in flags})
@@ -144,7 +144,7 @@ def measure_reachability(tables: Tables) -> list[Reachability]:
         "owner", "survivor"
     )
     contacts = owned.left_join(postal, "account_id").select(owned, postal=postal.postal)
-    contacts = _with_closed_channels(contacts, tables["suppressions"])
+    contacts = with_closed_channels(contacts, tables["suppressions"], CHANNEL_CONSENT)
     addressable = channel_addresses(contacts)
     per_account = contacts.group_by("account_id").aggregate(
         **{f"{ch}_address": addressable[ch].any() for ch in CHANNEL_CONSENT},

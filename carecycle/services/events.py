@@ -12,6 +12,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from carecycle.store import schema
 
+# What a status reason and an event's detail hold (both String(300) in the store).
+DETAIL_LENGTH = 300
+
+
+def short(text: str | None) -> str | None:
+    """Return the text cut to what a reason or an event detail holds."""
+    return text[:DETAIL_LENGTH] if text else text
+
 
 def record_events(
     conn: sa.Connection, rows: sa.Select[Any], moment: datetime, *, source: str
@@ -57,7 +65,7 @@ def insert_events(
             "touch_uid": uid,
             "status": status,
             "occurred_at": moment,
-            "detail": detail[:300] if detail else detail,
+            "detail": short(detail),
             "source": source,
         }
         for uid, status, detail in events

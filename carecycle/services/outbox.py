@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from carecycle.channels.base import Addressee, Agreement, Dispatch, language_of
 from carecycle.errors import InputError
 from carecycle.ingest.quality import CHANNEL_CONSENT
 from carecycle.programs.loader import parse_program
-from carecycle.services.events import insert_events, record_events
+from carecycle.services.events import insert_events, record_events, short
 from carecycle.store import schema
 from carecycle.store.db import Store
 
@@ -104,11 +105,13 @@ def closed_reason(channel: str) -> Any:
 
 def _settle(conn: sa.Connection, rows: sa.Select[Any], status: str, now: datetime) -> int:
     found = conn.execute(rows).all()
-    for uid, reason in found:
+    if found:
+        t = schema.touches
         conn.execute(
-            schema.touches.update()
-            .where(schema.touches.c.touch_uid == uid)
-            .values(status=status, reason=reason, updated_on=now.date())
+            t.update()
+            .where(t.c.touch_uid == sa.bindparam("uid"))
+            .values(status=status, reason=sa.bindparam("why"), updated_on=now.date()),
+            [{"uid": uid, "why": short(reason)} for uid, reason in found],
         )
     insert_events(conn, [(uid, status, reason) for uid, reason in found], now, source="sender")
     return len(found)
@@ -183,12 +186,19 @@ def touch_names(conn: sa.Connection, revisions: set[tuple[str, int]]) -> dict[tu
         text = conn.execute(
             sa.select(r.c.definition).where(r.c.program_id == program_id, r.c.revision == revision)
         ).scalar()
-        if text is None:
-            continue
-        program = parse_program(text, f"{program_id} revision {revision}").program
-        for stage in program.stages:
-            names.update({(program.id, touch.id): touch.name for touch in stage.touches})
+        if text is not None:
+            names.update(_names_in(text))
     return names
+
+
+# A revision's text never changes, and parsing it costs tens of milliseconds: the call
+# queue asks for names on every request.
+@lru_cache(maxsize=64)
+def _names_in(text: str) -> tuple[tuple[tuple[str, str], str], ...]:
+    program = parse_program(text, "stored program revision").program
+    return tuple(
+        ((program.id, touch.id), touch.name) for stage in program.stages for touch in stage.touches
+    )
 
 
 def _dispatch(row: Any, names: dict[tuple[str, str], str], as_of: date) -> Dispatch:
@@ -296,6 +306,8 @@ def set_state(
 ) -> None:
     """Move dispatches to `state`."""
     d = schema.dispatches
+    if "detail" in values:
+        values["detail"] = short(values["detail"])
     conn.execute(
         d.update()
         .where(d.c.touch_uid.in_(list(uids)))
@@ -316,6 +328,7 @@ def mark_touches(
     if not uids:
         return
     t = schema.touches
+    detail = short(detail)
     # A click or bounce can arrive before the send is recorded; it is never overwritten.
     conn.execute(
         t.update()
@@ -339,31 +352,43 @@ def reconcile(store: Store, channel: str, now: datetime) -> dict[str, int]:
     d = schema.dispatches
     with store.begin() as conn:
         rows = conn.execute(
-            sa.select(d.c.touch_uid, d.c.state, d.c.batch_id, d.c.detail).where(
+            sa.select(d.c.touch_uid, d.c.state, d.c.detail).where(
                 d.c.channel == channel, d.c.state.in_(["claimed", "transmitting"])
             )
         ).all()
-        done = [r.touch_uid for r in rows if r.state == "transmitting" or _batch_written(r)]
-        again = [r.touch_uid for r in rows if r.touch_uid not in set(done)]
+        published = _published({r.detail for r in rows if r.state == "claimed" and r.detail})
+        done = [
+            r.touch_uid
+            for r in rows
+            if r.state == "transmitting" or r.touch_uid in published.get(r.detail, ())
+        ]
+        sent = set(done)
+        again = [r.touch_uid for r in rows if r.touch_uid not in sent]
         if done:
             note = "went out before the sender stopped; not sent again"
             set_state(conn, done, "sent", now, detail=note)
             mark_touches(conn, done, "sent", now, detail=note)
-        if again:
-            set_state(conn, again, "retry", now, next_attempt_at=None)
-            conn.execute(
-                d.update().where(d.c.touch_uid.in_(again)).values(attempts=d.c.attempts - 1)
-            )
+        release(conn, again, now)
     return {"recorded": len(done), "released": len(again)}
 
 
-def _batch_written(row: Any) -> bool:
-    """Return True when the touch's batch was published with the touch in its manifest."""
-    if row.state != "claimed" or not row.detail:
-        return False
-    manifest = Path(row.detail) / MANIFEST
-    try:
-        listed = json.loads(manifest.read_text(encoding="utf-8"))["touches"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return row.touch_uid in listed
+def release(conn: sa.Connection, uids: Sequence[str], now: datetime) -> None:
+    """Put back claims that never left, due again at once and without using an attempt."""
+    d = schema.dispatches
+    conn.execute(
+        d.update()
+        .where(d.c.touch_uid.in_(list(uids)), d.c.state == "claimed")
+        .values(state="retry", next_attempt_at=None, attempts=d.c.attempts - 1, updated_at=now)
+    )
+
+
+def _published(folders: set[str]) -> dict[str, set[str]]:
+    """Return, per batch folder that was published, the touches its manifest lists."""
+    found: dict[str, set[str]] = {}
+    for folder in folders:
+        try:
+            manifest = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+            found[folder] = set(manifest["touches"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return found

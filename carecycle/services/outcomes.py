@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from carecycle.channels.calls import RetryRule, next_attempt
 from carecycle.channels.scripts import load_script, validate_answers
 from carecycle.errors import InputError
-from carecycle.services.events import insert_events
+from carecycle.services.events import insert_events, short
 from carecycle.store import schema
 from carecycle.store.schema import OUTCOME_TYPES, SEVERITIES
 
@@ -175,13 +175,9 @@ def _raise_status(conn: sa.Connection, touch: Any, status: str | None, outcome: 
     conn.execute(
         t.update()
         .where(t.c.touch_uid == touch.touch_uid)
-        .values(status=status, reason=_short(outcome.detail), updated_on=outcome.occurred_at.date())
+        .values(status=status, reason=short(outcome.detail), updated_on=outcome.occurred_at.date())
     )
     return status
-
-
-def _short(text: str | None) -> str | None:
-    return text[:300] if text else text
 
 
 def _close_channel(conn: sa.Connection, touch: Any, outcome: Outcome) -> list[str]:

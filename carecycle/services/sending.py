@@ -27,6 +27,7 @@ from carecycle.channels.partner import group_by_partner, handoff_row, handoff_st
 from carecycle.channels.smtp import SmtpRefusedError, SmtpTransport, SmtpUnavailableError
 from carecycle.errors import CareCycleError, InputError
 from carecycle.services import outbox
+from carecycle.services.events import short
 from carecycle.services.outbox import Claim
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -115,7 +116,7 @@ def _batch_id(channel: str, now: datetime) -> str:
 
 def _fail(store: Store, uid: str, reason: str, now: datetime, tally: _Tally) -> None:
     with store.begin() as conn:
-        outbox.set_state(conn, [uid], "failed", now, detail=reason[:300])
+        outbox.set_state(conn, [uid], "failed", now, detail=reason)
         outbox.mark_touches(conn, [uid], "failed", now, detail=reason)
     tally.fail(uid, reason)
 
@@ -147,7 +148,9 @@ def _send_emails(
                     progress(start + position + 1, len(due))
         except SmtpUnavailableError as exc:
             _record_sent(store, accepted, now, tally)
-            _unclaim(store, [d.touch_uid for d in chunk], now)
+            # One caught mid-transmission stays "transmitting": the server may have it.
+            with store.begin() as conn:
+                outbox.release(conn, [d.touch_uid for d in chunk], now)
             raise SenderStoppedError(
                 f"{exc}; {tally.sent} sent, the rest go on the next run"
             ) from None
@@ -205,26 +208,11 @@ def _record_sent(
             d.update()
             .where(d.c.touch_uid == sa.bindparam("uid"))
             .values(state="sent", updated_at=now, detail=sa.bindparam("reply")),
-            [{"uid": uid, "reply": reply[:300]} for uid, reply in accepted],
+            [{"uid": uid, "reply": short(reply)} for uid, reply in accepted],
         )
         outbox.mark_touches(conn, uids, "sent", now, detail="accepted by the SMTP server")
     tally.sent += len(accepted)
     accepted.clear()
-
-
-def _unclaim(store: Store, uids: Sequence[str], now: datetime) -> None:
-    """Put back the claimed emails that never reached the server, due again at once.
-
-    One caught mid-transmission stays "transmitting": the server may have it, so the next
-    run records it as sent rather than sending it twice.
-    """
-    d = schema.dispatches
-    with store.begin() as conn:
-        conn.execute(
-            d.update()
-            .where(d.c.touch_uid.in_(list(uids)), d.c.state == "claimed")
-            .values(state="retry", next_attempt_at=None, attempts=d.c.attempts - 1, updated_at=now)
-        )
 
 
 def _release(
@@ -234,27 +222,21 @@ def _release(
     now: datetime,
     tally: _Tally,
     *,
-    reason: str | None = None,
+    reason: str,
 ) -> None:
-    """Put claimed emails back: at once when the server was unreachable, later when it
-    deferred them, and failed once a deferred email is out of attempts."""
+    """Put emails the server deferred back for a later run; fail those out of attempts."""
     d = schema.dispatches
     with store.begin() as conn:
-        if reason is None:
-            outbox.set_state(
-                conn, uids, "retry", now, next_attempt_at=None, attempts=d.c.attempts - 1
-            )
-            return
         rows = conn.execute(
             sa.select(d.c.touch_uid, d.c.attempts).where(d.c.touch_uid.in_(list(uids)))
         ).all()
         spent = [r.touch_uid for r in rows if r.attempts >= kit.email_max_attempts]
         again = [r.touch_uid for r in rows if r.attempts < kit.email_max_attempts]
         retry_at = now + kit.email_retry
-        outbox.set_state(conn, again, "retry", now, next_attempt_at=retry_at, detail=reason[:300])
+        outbox.set_state(conn, again, "retry", now, next_attempt_at=retry_at, detail=reason)
         if spent:
             final = f"{reason}; gave up after {kit.email_max_attempts} attempts"
-            outbox.set_state(conn, spent, "failed", now, detail=final[:300])
+            outbox.set_state(conn, spent, "failed", now, detail=final)
             outbox.mark_touches(conn, spent, "failed", now, detail=final)
     for uid in spent:
         tally.fail(uid, reason)
@@ -277,6 +259,8 @@ def _publish(
 ) -> _Tally:
     """Claim the batch, write its files into a hidden folder, rename it, then record it."""
     tally = _Tally()
+    if not due:
+        return tally
     batch_id = _batch_id(channel, now)
     final = (kit.outbox_dir / batch_id).resolve()
     claims = [Claim(d.touch_uid, _where(d, channel)) for d in due]
@@ -329,7 +313,7 @@ def _send_letters(
         write_mailhouse_csv(printed, folder / "mailhouse.csv", pages=pages)
 
     printable = [d for d in due if d.touch_uid in letters]
-    tally = _publish(store, kit, "dm", printable, now, write) if printable else _Tally()
+    tally = _publish(store, kit, "dm", printable, now, write)
     for uid, reason in failed:
         _fail(store, uid, reason, now, tally)
     return tally
@@ -347,7 +331,7 @@ def _hand_off(channel: str) -> Callable[..., _Tally]:
                 done += len(rows)
                 progress(done, len(batch))
 
-        return _publish(store, kit, channel, due, now, write) if due else _Tally()
+        return _publish(store, kit, channel, due, now, write)
 
     return hand_off
 

@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 from carecycle import __version__
 from carecycle.bootstrap import Runtime
 from carecycle.errors import CareCycleError
-from carecycle.web.deps import AppState, utc_now
+from carecycle.times import utc_now
+from carecycle.web.deps import AppState
 from carecycle.web.routes import calls, tracking
 
 

@@ -5,18 +5,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import anyio
 from fastapi import Request
 
 from carecycle.bootstrap import Runtime
-
-
-def utc_now() -> datetime:
-    """Return the current UTC time without a zone, as the store keeps times."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass

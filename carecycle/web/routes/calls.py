@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carecycle.channels.calls import item_as_dict
 from carecycle.services.calls import CallReport, call_queue, record_call
+from carecycle.times import as_stored
 from carecycle.web.deps import AppState, serving
 
 router = APIRouter(prefix="/api/calls", tags=["calls"])
@@ -66,8 +67,8 @@ def outcome(touch_uid: str, body: CallOutcome, state: State) -> dict[str, Any]:
     report = CallReport(
         touch_uid=touch_uid,
         result=body.result,
-        occurred_at=_naive(body.occurred_at) or state.clock(),
-        call_back_at=_naive(body.call_back_at),
+        occurred_at=as_stored(body.occurred_at) if body.occurred_at else state.clock(),
+        call_back_at=as_stored(body.call_back_at) if body.call_back_at else None,
         note=body.note,
         agent=body.agent,
         opportunity=(
@@ -89,10 +90,3 @@ def outcome(touch_uid: str, body: CallOutcome, state: State) -> dict[str, Any]:
             for r in recorded
         ],
     }
-
-
-def _naive(moment: datetime | None) -> datetime | None:
-    """Return a time as the store keeps it: UTC without a zone."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
