@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     call_retry_hours: int = Field(
         24, ge=1, description="Wait before calling an unreached contact again."
     )
+    channel_costs: dict[str, float] = Field(
+        default_factory=lambda: {
+            "edm": 0.05, "dm": 1.5, "tsr_call": 4.0, "pam": 30.0, "partner": 12.0, "web": 0.0,
+        },
+        description="Cost of one sent touch per channel, in the reports' currency (ROI).",
+    )  # fmt: skip
+    attribution_days: int = Field(
+        90, ge=0, description="Days after a touch whose purchases and renewals it may claim."
+    )
 
     @field_validator("public_url", "site_url")
     @classmethod

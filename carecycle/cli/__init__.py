@@ -65,15 +65,17 @@ def version() -> None:
 
 
 def _register() -> None:
-    from carecycle.cli import channels, data, dedupe, programs, stats, store, synth
+    from carecycle.cli import channels, data, dedupe, demo, programs, report, stats, store, synth
 
     store.register(app)
     dedupe.register(app)
     data.register(app)
     synth.register(app)
+    demo.register(app)
     programs.register(app)
     channels.register(app)
     stats.register(app)
+    report.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

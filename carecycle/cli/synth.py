@@ -1,16 +1,22 @@
-"""`carecycle synth` and `carecycle demo`: the synthetic business and the main job."""
+"""`carecycle synth` and `carecycle forward`: the synthetic business, built and run."""
 
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from dataclasses import asdict, replace
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from carecycle.cli.output import JsonOption, out, parse_day, print_json, steps, table
+from carecycle.cli.output import JsonOption, out, parse_day, print_json, steps, table, to_json
 from carecycle.errors import InputError
+from carecycle.synth.behaviour import DEFAULT_BEHAVIOUR, Behaviour, parse_effects
+
+if TYPE_CHECKING:
+    from carecycle.programs.loader import ProgramFile
+    from carecycle.services.forward import ForwardResult
 
 
 def synth(
@@ -59,52 +65,97 @@ def synth(
     out.print(f"written in {result['seconds']} s")
 
 
-def demo(
-    accounts: Annotated[int, typer.Option(min=1, help="How many customer accounts.")] = 3000,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the synthetic files.")] = Path(
-        "demo-world"
-    ),
+def forward(
+    days: Annotated[int, typer.Option(min=1, help="How many days to run.")] = 365,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: today).")
+    ] = None,
+    plan_every: Annotated[
+        int, typer.Option(min=1, help="Plan every N days (at most the shortest grace).")
+    ] = 1,
+    effect: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--effect",
+            help="Planted true effect, STAGE_OR_TOUCH.renewal=0.1 or .purchase=0.5 "
+            "(repeatable; default: renew.renewal=0.12 and use.purchase=0.6).",
+        ),
+    ] = None,
+    window_days: Annotated[
+        int, typer.Option(min=0, help="Days a touch keeps raising purchases.")
+    ] = 90,
+    program: Annotated[
+        list[str] | None,
+        typer.Option("--program", "-p", help="Program id or file (default: every built-in)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the simulated behaviour.")] = 7,
+    truth_file: Annotated[
+        Path | None, typer.Option("--truth", help="Write the planted effects per unit (JSON).")
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Build a business, import it, clean it, show its quality, plan a day and send it."""
-    from carecycle.cli import data, dedupe, programs
+    """Run the synthetic business forward: plan, send, answers, purchases, renewals."""
+    from carecycle.cli.programs import chosen_programs
 
-    out.rule("1. a synthetic business")
-    synth(accounts=accounts, seed=seed, out_dir=out_dir, as_of=None, fmt="csv", as_json=False)
-    out.rule("2. import into the store")
-    data.import_(
-        args=None,
-        directory=out_dir,
-        skip_bad=False,
-        dry_run=False,
-        encoding="auto",
-        delimiter=None,
-        as_json=False,
+    result = run_days(
+        chosen_programs(program),
+        start=parse_day(start, "--from"),
+        days=days,
+        behaviour=_behaviour(effect, window_days),
+        seed=seed,
+        plan_every=plan_every,
     )
-    out.rule("3. find and merge duplicates")
-    dedupe.run(dry_run=False, as_json=False)
-    out.rule("4. data quality")
-    data.quality_(out_file=Path("quality.json"), as_json=False)
-    out.rule("5. plan today's touches of the built-in programs")
-    programs.plan(program=None, as_of=None, dry_run=False, as_json=False)
-    out.rule("6. hand today's touches to the channels")
-    _send_all()
-    out.print(f"demo finished {datetime.now():%H:%M}; the store is ready for `carecycle` commands")
+    if truth_file is not None:
+        truth_file.write_text(to_json(result.truth), encoding="utf-8")
+    if as_json:
+        print_json({k: v for k, v in asdict(result).items() if k != "truth"})
+        return
+    show_forward(result)
 
 
-def _send_all() -> None:
-    """Send letters, calls and lists; emails to synthetic people are left for the user."""
-    from carecycle.cli import channels
+def run_days(
+    found: list[ProgramFile],
+    *,
+    start: date,
+    days: int,
+    behaviour: Behaviour,
+    seed: int,
+    plan_every: int,
+) -> ForwardResult:
+    """Run the store's business forward with a progress bar; return what happened."""
+    from carecycle.cli import runtime
+    from carecycle.services.forward import run_forward
 
-    for channel in ("dm", "tsr_call", "partner", "pam"):
-        channels.send(channel=channel, as_of=None, limit=None, as_json=False)
+    with runtime() as rt, steps() as progress:
+        return run_forward(
+            rt.store, found, start=start, days=days, behaviour=behaviour, seed=seed,
+            plan_every=plan_every,
+            on_day=lambda d: progress.advance("days run", (d - start).days + 1, days),
+        )  # fmt: skip
+
+
+def _behaviour(effect: list[str] | None, window_days: int) -> Behaviour:
+    if not effect:
+        return replace(DEFAULT_BEHAVIOUR, window_days=window_days)
+    try:
+        return Behaviour(parse_effects(effect), window_days=window_days)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def show_forward(result: ForwardResult) -> None:
     out.print(
-        "emails are not sent by the demo (its addresses are made up): point "
-        "CARECYCLE_SMTP_HOST/PORT at a test SMTP server and run `carecycle send -c edm`"
+        f"ran {result.start} to {result.end}: planned on {result.planning_days} days, "
+        f"{sum(result.sent.values()):,} touches sent, {result.orders:,} orders, "
+        f"{result.renewals:,} renewals, {result.lapses:,} lapses"
     )
+    shown = table("channel", "sent", numeric=1)
+    for channel, n in sorted(result.sent.items()):
+        shown.add_row(channel, f"{n:,}")
+    out.print(shown)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the synth and demo commands to `app`."""
+    """Add the synth and forward commands to `app`."""
     app.command("synth")(synth)
-    app.command("demo")(demo)
+    app.command("forward")(forward)

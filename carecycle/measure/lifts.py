@@ -1,0 +1,235 @@
+"""Test against control over the store: one row per unit, then lifts with intervals.
+
+Arms are intent to treat: an account is in the arm the program assigned it, whether or
+not its touches reached it. At program level a unit is an account of the program, its
+outcomes counted from the day it joined the program (or the period's start) to the
+period's end, with the same span before the period as its pre-period. At stage and
+touch level a unit is one cycle that reached the stage or the touch — in the control arm
+as a held-out touch — with outcomes in the attribution window after its first due day.
+Renewal counts agreements that ended within the period: renewed when a later agreement
+names them in `renewed_from`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carecycle.measure.experiments import (
+    compare_means,
+    compare_proportions,
+    compare_ratios,
+    cuped,
+    difference_in_differences,
+)
+from carecycle.measure.report import MEASURES, Level, Lift, Side
+from carecycle.store.schema import CHANNEL_STATUSES, RESPONSES
+
+Tables = Mapping[str, Any]
+REACHED = ("delivered", "opened", "clicked", "reached", "responded", "completed", "unsubscribed")
+MISSED = ("bounced", "failed", "not_reached")
+OUTCOMES = ("revenue", "orders", "products")
+
+
+def _day(value: date) -> int:
+    return (value - date(1970, 1, 1)).days
+
+
+def _flag(condition: Any) -> Any:
+    """Return 1 where the condition holds, else 0 (PostgreSQL cannot cast booleans)."""
+    return ibis.ifelse(condition, 1, 0).cast("int64")
+
+
+def booked_lines(tables: Tables) -> Any:
+    """Return every booked order line with its account, day number and amount."""
+    orders, lines = tables["orders"], tables["order_lines"]
+    booked = orders.filter(orders.status == "booked")
+    joined = booked.join(lines, booked.order_id == lines.order_id)
+    return joined.select(
+        account_id=booked.account_id,
+        order_id=booked.order_id,
+        product_id=lines.product_id,
+        amount=lines.amount.cast("float64"),
+        day=booked.ordered_on.epoch_days().cast("int64"),
+    )
+
+
+def _outcomes(units: Any, lines: Any, keys: list[str], suffix: str = "") -> Any:
+    """Return per-unit revenue, orders and distinct products of lines within [low, high]."""
+    joined = units.join(
+        lines,
+        (units.account_id == lines.account_id)
+        & (lines.day >= units.low)
+        & (lines.day <= units.high),
+    )
+    summed = joined.group_by(*keys).aggregate(
+        **{
+            f"revenue{suffix}": joined.amount.sum(),
+            f"orders{suffix}": joined.order_id.nunique(),
+            f"products{suffix}": joined.product_id.nunique(),
+        }
+    )
+    found = units.left_join(summed, keys)
+    found = found.drop(*(c for c in found.columns if c.endswith("_right")))
+    return found.mutate(
+        **{f"{name}{suffix}": found[f"{name}{suffix}"].fill_null(0) for name in OUTCOMES}
+    )
+
+
+def program_units(tables: Tables, program_id: str, *, start: date, end: date) -> Any:
+    """Return one row per account of the program: arm, outcomes in and before the period."""
+    logged = tables["holdout_assignments"]
+    mine = logged.filter(logged.program_id == program_id, logged.assigned_on <= end)
+    joined = mine.mutate(joined=mine.assigned_on.epoch_days().cast("int64"))
+    span = _day(end) - _day(start) + 1
+    units = joined.select(
+        "account_id",
+        "arm",
+        low=ibis.greatest(joined.joined, ibis.literal(_day(start))),
+        high=ibis.literal(_day(end)),
+    )
+    lines = booked_lines(tables)
+    units = _outcomes(units, lines, ["account_id"])
+    before = units.mutate(low=ibis.literal(_day(start) - span), high=ibis.literal(_day(start) - 1))
+    before = _outcomes(before.select("account_id", "low", "high"), lines, ["account_id"], "_pre")
+    return units.left_join(before.drop("low", "high"), "account_id").drop("account_id_right")
+
+
+def cycle_units(
+    tables: Tables,
+    program_id: str,
+    *,
+    level: Literal["stage", "touch"],
+    start: date,
+    end: date,
+    window_days: int,
+) -> Any:
+    """Return one row per (stage or touch, cycle) due in the period, with arm and outcomes."""
+    touches = tables["touches"]
+    scope = touches.stage_id if level == "stage" else touches.touch_id
+    due = touches.filter(
+        touches.program_id == program_id, touches.due_on >= start, touches.due_on <= end
+    )
+    due = due.mutate(scope=scope)
+    keys = ["scope", "account_id", "cycle"]
+    units = due.group_by(keys).aggregate(
+        agreement_id=due.agreement_id.max(),
+        first=due.due_on.epoch_days().min().cast("int64"),
+        held=_flag(due.status == "held_out").max(),
+        touched=_flag(due.status.isin(CHANNEL_STATUSES)).max(),
+        reached=_flag(due.status.isin(REACHED)).max(),
+        responded=_flag(due.status.isin(RESPONSES)).max(),
+    )
+    units = units.mutate(
+        arm=ibis.ifelse(units.held == 1, "holdout", "test"),
+        low=units.first,
+        high=ibis.least(units.first + window_days, ibis.literal(_day(end))),
+    )
+    units = _outcomes(units, booked_lines(tables), keys)
+    return _with_renewal(units, tables, start=start, end=end)
+
+
+def _with_renewal(units: Any, tables: Tables, *, start: date, end: date) -> Any:
+    """Add `renewed` (1/0) for units whose agreement ended in the period, else null."""
+    agreements = tables["agreements"]
+    ended = agreements.filter(agreements.end_on >= start, agreements.end_on <= end)
+    successors = agreements.filter(agreements.renewed_from.notnull())
+    renewed = successors.select(renewed_id=successors.renewed_from).distinct()
+    flags = ended.left_join(renewed, ended.agreement_id == renewed.renewed_id)
+    flags = flags.select(
+        ended_id=flags.agreement_id,
+        renewed=_flag(flags.renewed_id.notnull()),
+    )
+    joined = units.left_join(flags, units.agreement_id == flags.ended_id)
+    return joined.drop("ended_id")
+
+
+def program_renewals(tables: Tables, program_id: str, *, start: date, end: date) -> Any:
+    """Return one row per agreement of a program account that ended in the period."""
+    logged = tables["holdout_assignments"]
+    mine = logged.filter(logged.program_id == program_id, logged.assigned_on <= end)
+    agreements = tables["agreements"]
+    ended = agreements.filter(
+        agreements.end_on >= start,
+        agreements.end_on <= end,
+        agreements.cancelled_on.isnull(),
+    )
+    units = ended.join(mine.select("account_id", "arm"), "account_id").select(
+        "account_id", "agreement_id", "arm"
+    )
+    return _with_renewal(units, tables, start=start, end=end)
+
+
+def _split(table: pa.Table, column: str) -> tuple[np.ndarray, np.ndarray]:
+    test = np.asarray(pc.equal(table["arm"], "test").to_numpy(zero_copy_only=False), dtype=bool)
+    values = np.asarray(table[column].to_numpy(zero_copy_only=False), dtype=float)
+    return values[test], values[~test]
+
+
+def compare_measure(
+    table: pa.Table,
+    measure: str,
+    *,
+    level: Level,
+    scope: str,
+    name: str,
+    confidence: float,
+) -> Lift:
+    """Return the lift of one measure between the table's test and holdout units."""
+    kind = MEASURES[measure].kind
+    if kind == "ratio":
+        return _ratio_lift(table, measure, level, scope, name, confidence)
+    column = {"renewal_rate": "renewed", "purchase_frequency": "orders"}.get(measure, "revenue")
+    if measure == "cross_purchase":
+        column = "products"
+    if measure == "renewal_rate":
+        table = table.filter(table["renewed"].is_valid())
+    test, control = _split(table, column)
+    compare = compare_proportions if kind == "proportion" else compare_means
+    found = compare(test, control, confidence=confidence)
+    adjusted = before_after = None
+    if f"{column}_pre" in table.column_names and test.size > 1 and control.size > 1:
+        test_pre, control_pre = _split(table, f"{column}_pre")
+        t, c, _ = cuped(test, control, test_pre=test_pre, control_pre=control_pre)
+        adjusted = compare_means(t, c, confidence=confidence).difference
+        before_after = difference_in_differences(
+            test_pre, test, control_pre, control, confidence=confidence
+        ).difference
+    return Lift(
+        level, scope, name, measure,
+        Side(found.test.n, found.test.mean), Side(found.control.n, found.control.mean),
+        found.difference, found.relative, found.p_value, found.note, adjusted, before_after,
+    )  # fmt: skip
+
+
+def _ratio_lift(
+    table: pa.Table, measure: str, level: Level, scope: str, name: str, confidence: float
+) -> Lift:
+    revenue_t, revenue_c = _split(table, "revenue")
+    orders_t, orders_c = _split(table, "orders")
+    difference, relative, note = compare_ratios(
+        (revenue_t, orders_t), (revenue_c, orders_c), confidence=confidence
+    )
+    return Lift(
+        level,
+        scope,
+        name,
+        measure,
+        Side(revenue_t.size, _safe_ratio(revenue_t, orders_t)),
+        Side(revenue_c.size, _safe_ratio(revenue_c, orders_c)),
+        difference,
+        relative,
+        None,
+        note,
+    )
+
+
+def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> float:
+    total = float(denominator.sum())
+    return float(numerator.sum()) / total if total else 0.0

@@ -1,0 +1,160 @@
+"""Test against control over the store: units, arms, windows and renewals, counted by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from carecycle.measure.lifts import (
+    compare_measure,
+    cycle_units,
+    program_renewals,
+    program_units,
+)
+from carecycle.store.db import Store
+from tests.services.planning_world import load
+
+START, END = date(2025, 1, 1), date(2025, 1, 31)
+
+
+def _assign(account: str, arm: str, on: date) -> dict[str, Any]:
+    return {
+        "program_id": "P1", "account_id": account, "arm": arm, "assigned_on": on,
+        "share": 0.5, "salt": "s",
+    }  # fmt: skip
+
+
+def _order(order_id: str, account: str, on: date, status: str = "booked") -> dict[str, Any]:
+    return {"order_id": order_id, "account_id": account, "ordered_on": on, "status": status}
+
+
+def _line(order_id: str, k: int, product: str, amount: float) -> dict[str, Any]:
+    return {
+        "order_line_id": f"{order_id}-{k}", "order_id": order_id, "product_id": product,
+        "quantity": 1, "amount": amount,
+    }  # fmt: skip
+
+
+def _agreement(agreement_id: str, account: str, end: date, **values: Any) -> dict[str, Any]:
+    return {
+        "agreement_id": agreement_id, "account_id": account, "program": "ea", "sa": True,
+        "start_on": date(2022, 1, 1), "end_on": end, "renewed_from": None,
+        "cancelled_on": None,
+    } | values  # fmt: skip
+
+
+def _touch(
+    uid: str, touch: str, account: str, cycle: str, due: date, status: str
+) -> dict[str, Any]:
+    return {
+        "touch_uid": uid, "program_id": "P1", "touch_id": touch, "account_id": account,
+        "cycle": cycle, "agreement_id": cycle, "program_revision": 1, "stage_id": "s1",
+        "channel": "edm", "content": "c", "priority": 1, "due_on": due, "planned_on": due,
+        "expires_on": due, "status": status, "created_on": due, "updated_on": due,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def world(store: Store) -> Store:
+    load(
+        store,
+        holdout_assignments=[
+            _assign("A1", "test", date(2024, 11, 1)),
+            _assign("A2", "test", date(2025, 1, 20)),
+            _assign("A3", "holdout", date(2024, 11, 1)),
+            _assign("A4", "holdout", date(2025, 2, 3)),
+        ],
+        orders=[
+            _order("O0", "A1", date(2024, 12, 20)),
+            _order("O1", "A1", date(2025, 1, 10)),
+            _order("O2", "A1", date(2025, 2, 1)),
+            _order("O3", "A1", date(2025, 1, 11), status="cancelled"),
+            _order("O4", "A3", date(2025, 1, 15)),
+            _order("O5", "A2", date(2025, 1, 10)),
+        ],
+        order_lines=[
+            _line("O0", 1, "X", 30.0),
+            _line("O1", 1, "X", 100.0),
+            _line("O1", 2, "Y", 50.0),
+            _line("O2", 1, "X", 200.0),
+            _line("O3", 1, "X", 999.0),
+            _line("O4", 1, "Z", 80.0),
+            _line("O5", 1, "X", 70.0),
+        ],
+        agreements=[
+            _agreement("AG1", "A1", date(2025, 1, 20)),
+            _agreement("AG1b", "A1", date(2028, 1, 20), renewed_from="AG1"),
+            _agreement("AG3", "A3", date(2025, 1, 25)),
+            _agreement("AG9", "A3", date(2025, 3, 1)),
+            _agreement("AGc", "A1", date(2025, 1, 5), cancelled_on=date(2024, 12, 1)),
+        ],
+        touches=[
+            _touch("u1", "t1", "A1", "AG1", date(2025, 1, 5), "clicked"),
+            _touch("u2", "t2", "A1", "AG1", date(2025, 1, 8), "sent"),
+            _touch("u3", "t1", "A3", "AG3", date(2025, 1, 6), "held_out"),
+        ],
+    )
+    return store
+
+
+def _rows(expr: Any, key: str) -> dict[str, dict[str, Any]]:
+    return {row[key]: row for row in expr.to_pyarrow().to_pylist()}
+
+
+def test_program_units_count_booked_orders_from_the_day_an_account_joined(world: Store) -> None:
+    units = _rows(program_units(world.tables(), "P1", start=START, end=END), "account_id")
+    assert set(units) == {"A1", "A2", "A3"}
+    a1, a2, a3 = units["A1"], units["A2"], units["A3"]
+    assert (a1["arm"], a1["revenue"], a1["orders"], a1["products"]) == ("test", 150.0, 1, 2)
+    assert (a1["revenue_pre"], a1["orders_pre"]) == (30.0, 1)
+    assert (a2["revenue"], a2["orders"]) == (0.0, 0)
+    assert (a3["arm"], a3["revenue"], a3["orders"]) == ("holdout", 80.0, 1)
+
+
+def test_a_stage_unit_claims_purchases_within_the_attribution_window(world: Store) -> None:
+    tables = world.tables()
+    units = cycle_units(tables, "P1", level="stage", start=START, end=END, window_days=7)
+    rows = _rows(units, "account_id")
+    a1, a3 = rows["A1"], rows["A3"]
+    assert (a1["arm"], a1["revenue"], a1["touched"], a1["responded"]) == ("test", 150.0, 1, 1)
+    assert (a3["arm"], a3["revenue"]) == ("holdout", 0.0)
+    wider = _rows(
+        cycle_units(tables, "P1", level="stage", start=START, end=END, window_days=10),
+        "account_id",
+    )
+    assert wider["A3"]["revenue"] == 80.0
+
+
+def test_touch_units_are_one_per_touch_and_cycle(world: Store) -> None:
+    units = cycle_units(world.tables(), "P1", level="touch", start=START, end=END, window_days=0)
+    found = sorted((r["scope"], r["account_id"]) for r in units.to_pyarrow().to_pylist())
+    assert found == [("t1", "A1"), ("t1", "A3"), ("t2", "A1")]
+
+
+def test_renewal_counts_live_agreements_that_ended_in_the_period(world: Store) -> None:
+    rows = _rows(program_renewals(world.tables(), "P1", start=START, end=END), "agreement_id")
+    assert {k: (r["arm"], r["renewed"]) for k, r in rows.items()} == {
+        "AG1": ("test", 1),
+        "AG3": ("holdout", 0),
+    }
+
+
+def test_a_lift_compares_the_arms_of_the_units(world: Store) -> None:
+    table = program_renewals(world.tables(), "P1", start=START, end=END).to_pyarrow()
+    lift = compare_measure(
+        table, "renewal_rate", level="program", scope="P1", name="P", confidence=0.95
+    )
+    assert (lift.test.n, lift.test.value, lift.control.n, lift.control.value) == (1, 1.0, 1, 0.0)
+    assert lift.difference.estimate == 1.0
+    units = program_units(world.tables(), "P1", start=START, end=END).to_pyarrow()
+    revenue = compare_measure(
+        units, "revenue", level="program", scope="P1", name="P", confidence=0.95
+    )
+    assert revenue.test.value == pytest.approx(75.0)
+    assert revenue.difference.estimate == pytest.approx(75.0 - 80.0)
+    size = compare_measure(
+        units, "transaction_size", level="program", scope="P1", name="P", confidence=0.95
+    )
+    assert (size.test.value, size.control.value) == (150.0, 80.0)
