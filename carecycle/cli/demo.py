@@ -161,16 +161,18 @@ def _report(start: date, end: date, truth: Truth) -> None:
     target = Path(f"report-{DEMO_PROGRAM}.html")
     target.write_text(render_html(built, generated_at=datetime.now()), encoding="utf-8")
     show_summary(built)
-    shown = table("level", "scope", "measure", "planted (true)", "measured", "covered", numeric=3)
+    ci = f"{built.confidence:.0%} CI"
+    shown = table("effect", "planted", "measured", ci, "covered", numeric=4)
     for r in recovered:
         lift = r.lift
+        scope = "program" if lift.level == "program" else f"{lift.name} {lift.level}"
         shown.add_row(
-            lift.level, lift.name, lift.measure.replace("_", " "),
+            f"{scope}: {lift.measure.replace('_', ' ')}",
             amount(r.truth, lift.unit, signed=True),
-            f"{amount(lift.difference.estimate or 0.0, lift.unit, signed=True)} "
-            f"({interval_text(lift.difference, lift.unit, built.confidence)})",
+            amount(lift.difference.estimate or 0.0, lift.unit, signed=True),
+            interval_text(lift.difference, lift.unit, built.confidence).removeprefix(ci).strip(),
             {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r.covered],
-        )  # fmt: skip
+        )
     out.print(shown)
     out.print(f"the full report, with charts, is in {target}")
 

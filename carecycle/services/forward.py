@@ -118,7 +118,7 @@ def run_forward(
     """Run `days` days from `start`: plan, send, answer, buy and renew; return the truth."""
     _check(programs, days, plan_every)
     _check_not_run(store, start)
-    world = _load_world(store, seed, behaviour)
+    world = _load_world(store, seed, behaviour, start)
     rngs = {name: stream(seed, f"forward {name}") for name in ("answers", "buy", "renew")}
     end = start + timedelta(days=days - 1)
     day, steps = start, 0
@@ -177,7 +177,7 @@ def _check_not_run(store: Store, start: date) -> None:
         )
 
 
-def _load_world(store: Store, seed: int, behaviour: Behaviour) -> _World:
+def _load_world(store: Store, seed: int, behaviour: Behaviour, start: date) -> _World:
     a, p = schema.accounts, schema.products
     with store.begin() as conn:
         rows = conn.execute(
@@ -190,17 +190,45 @@ def _load_world(store: Store, seed: int, behaviour: Behaviour) -> _World:
             .where(p.c.list_price.is_not(None))
             .order_by(p.c.product_id)
         ).all()
+        history = {r.owner: r for r in conn.execute(_history(start))}
     if not rows or not catalogue:
         raise InputError("the store has no accounts or no priced products: import a world first")
+    ids = [r.account_id for r in rows]
+    watched = [history.get(i) for i in ids]
     customers = draw_customers(
         stream(seed, "forward customers"),
-        [r.account_id for r in rows],
+        ids,
         [r.size for r in rows],
         [r.country for r in rows],
+        history=(
+            np.array([0.0 if h is None else float(h.repeats) for h in watched]),
+            np.array([0.0 if h is None else (start - h.first).days / 365.0 for h in watched]),
+        ),
     )
     prices = np.array([float(c.list_price) for c in catalogue])
     return _World(
         customers, customers.index(), [c.product_id for c in catalogue], prices, behaviour
+    )
+
+
+def _history(start: date) -> sa.Select[Any]:
+    """Return per owning account its booked repeat orders before `start` and days watched.
+
+    Repeat orders are the ones that created no agreement; an account is watched from its
+    first order to the day before `start`.
+    """
+    o, acc = schema.orders, schema.accounts
+    owner = sa.func.coalesce(acc.c.merged_into, o.c.account_id)
+    repeat = sa.case((o.c.agreement_id.is_(None), 1), else_=0)
+    return (
+        sa.select(
+            owner.label("owner"),
+            sa.func.sum(repeat).label("repeats"),
+            sa.func.min(o.c.ordered_on).label("first"),
+        )
+        .select_from(o.join(acc, acc.c.account_id == o.c.account_id))
+        .where(o.c.status == "booked", o.c.ordered_on < start)
+        .group_by(owner)
     )
 
 

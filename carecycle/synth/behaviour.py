@@ -129,12 +129,27 @@ class Customers:
 
 
 def draw_customers(
-    rng: np.random.Generator, ids: list[str], sizes: list[str | None], countries: list[str | None]
+    rng: np.random.Generator,
+    ids: list[str],
+    sizes: list[str | None],
+    countries: list[str | None],
+    *,
+    history: tuple[Floats, Floats] | None = None,
 ) -> Customers:
-    """Return each account's behaviour, drawn once so the world stays one world."""
+    """Return each account's behaviour, drawn once so the world stays one world.
+
+    The yearly purchase rate is gamma-distributed across accounts. Given `history` —
+    each account's repeat orders and the years it was watched before the run — the rate
+    is drawn from its posterior (gamma prior, Poisson orders), so accounts keep buying
+    as they bought before and a pre-period says something about the period.
+    """
     n = len(ids)
     size_rate = np.array([SIZE_RATE.get(s or "small", 1.0) for s in sizes])
-    rate = rng.gamma(RATE_SHAPE, RATE_MEAN_PER_YEAR / RATE_SHAPE, n) * size_rate
+    shape, beta = np.full(n, RATE_SHAPE), RATE_SHAPE / (RATE_MEAN_PER_YEAR * size_rate)
+    if history is not None:
+        orders, years = history
+        shape, beta = shape + orders, beta + years
+    rate = rng.gamma(shape, 1.0 / beta)
     quantity = np.array([SIZE_QUANTITY.get(s or "small", 3.0) for s in sizes])
     currency = ["CNY" if c == "CN" else "USD" for c in countries]
     return Customers(ids, np.minimum(rate, 24.0), rng.normal(0.0, 0.8, n), quantity, currency)

@@ -152,5 +152,18 @@ def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:
     assert re.search(r"tsr_call \d{4}-\d{2}-\d{2}: queued \d+ calls", result.stdout)
     assert "emails are not sent by the demo" in result.stdout
     assert json.loads((tmp_path / "quality.json").read_text())["accounts"] > 0
+    assert re.search(r"effect .*planted .*measured .*CI .*covered", result.stdout)
+    assert (
+        (tmp_path / "report-smb-customer-care.html")
+        .read_text()
+        .lstrip()
+        .startswith("<!DOCTYPE html>")
+    )
+    planted = json.loads((tmp_path / "demo-world" / "planted.json").read_text())
+    assert planted["truth"]["renewals"]
+
     again = ok(carecycle("demo", "--accounts", "300", url=url, cwd=tmp_path))
+    assert "already in the store" in again.stdout
+    assert "nothing to run" in again.stdout
     assert "no duplicates found" in again.stdout
+    assert re.search(r"effect .*planted .*measured .*CI .*covered", again.stdout)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from carecycle.synth.behaviour import (
     Behaviour,
     Effect,
     Truth,
+    draw_customers,
     draw_responses,
     parse_effects,
     reached,
@@ -68,3 +71,33 @@ def test_truth_adds_up_each_accounts_expected_extra() -> None:
     assert truth.extra_orders == {"A1": 0.75}
     assert truth.extra_revenue == {"A1": 150.0}
     assert truth.renewals["AG1"] == ("A1", 0.6, 0.72)
+
+
+def test_truth_merges_a_later_run_and_reads_back_from_json() -> None:
+    first, later = Truth(), Truth()
+    first.add_extra("A1", 0.5, 100.0)
+    first.add_renewal("AG1", "A1", 0.6, 0.72)
+    later.add_extra("A1", 0.25, 50.0)
+    later.add_extra("A2", 1.0, 10.0)
+    later.add_renewal("AG2", "A2", 0.5, 0.5)
+    first.merge(later)
+    assert first.extra_orders == {"A1": 0.75, "A2": 1.0}
+    assert first.extra_revenue == {"A1": 150.0, "A2": 10.0}
+    written = json.loads(json.dumps(vars(first)))
+    assert Truth.from_dict(written) == first
+
+
+def test_purchase_rates_follow_each_accounts_history() -> None:
+    """Gamma prior, Poisson orders: the rate is drawn from Gamma(0.8 + x, 0.8 / 2.5 + T)."""
+    n = 20_000
+    ids = [f"A{i}" for i in range(n)]
+    orders = np.where(np.arange(n) < n // 2, 0.0, 12.0)
+    years = np.full(n, 2.0)
+    drawn = draw_customers(
+        np.random.default_rng(3), ids, ["small"] * n, ["US"] * n, history=(orders, years)
+    )
+    quiet, busy = drawn.rate[: n // 2], drawn.rate[n // 2 :]
+    assert quiet.mean() == pytest.approx(0.8 / (0.32 + 2.0), rel=0.03)
+    assert busy.mean() == pytest.approx(12.8 / (0.32 + 2.0), rel=0.03)
+    fresh = draw_customers(np.random.default_rng(3), ids, ["small"] * n, ["US"] * n)
+    assert fresh.rate.mean() == pytest.approx(2.5, rel=0.05)
