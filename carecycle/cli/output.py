@@ -114,3 +114,11 @@ def parse_day(text: str | None, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Refuse, before any work, a file the command could not write at the end."""
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InputError(f"{option} {path}: no folder {path.parent}")

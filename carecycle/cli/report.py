@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
 
-from carecycle.cli.output import out, parse_day, steps, table
+from carecycle.cli.output import check_writable, out, parse_day, steps
 from carecycle.errors import InputError
-from carecycle.measure.report import Lift, ProgramReport, Unit, amount, interval_text
+from carecycle.measure.report import Lift, ProgramReport, Side, Unit, amount
 
-Format = Literal["html", "json", "csv"]
+if TYPE_CHECKING:
+    from carecycle.programs.loader import ProgramFile
+
+SHOWN_VERDICTS = 8
 
 
 def report(
@@ -33,76 +39,120 @@ def report(
     ] = None,
 ) -> None:
     """Report a program: KPIs at three levels, funnel, channels, lifts with intervals."""
-    from carecycle.cli import runtime
-    from carecycle.measure.render import render_csv, render_html, render_json
     from carecycle.programs.loader import resolve_program
-    from carecycle.services.report import ReportOptions, build_report
 
     if fmt not in ("html", "json", "csv"):
         raise InputError(f"--format {fmt!r}: use html, json or csv")
     found = resolve_program(program)
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    target = out_file or (Path(f"report-{found.program.id}.html") if fmt == "html" else None)
+    if target is not None:
+        check_writable(target, "--out")
+    built = _build(found, first, last, confidence=confidence, attribution_days=attribution_days)
+    text = _render(built, fmt)
+    if target is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    target.write_text(text, encoding="utf-8")
+    if fmt == "html":
+        show_summary(built)
+    out.print(f"report written to {target}")
+
+
+def _build(
+    found: ProgramFile, first: date, last: date, *, confidence: float, attribution_days: int | None
+) -> ProgramReport:
+    """Return the program's report from the store, showing progress on the terminal."""
+    from carecycle.cli import runtime
+    from carecycle.services.report import ReportOptions, build_report
+
     with runtime() as rt, steps() as progress:
+        window = rt.settings.attribution_days if attribution_days is None else attribution_days
         options = ReportOptions(
-            confidence=confidence,
-            attribution_days=(
-                rt.settings.attribution_days if attribution_days is None else attribution_days
-            ),
-            costs=rt.settings.channel_costs,
+            confidence=confidence, attribution_days=window, costs=rt.settings.channel_costs
         )
-        built = build_report(
+        return build_report(
             rt.store, found, start=first, end=last, options=options, say=progress.say
         )
+
+
+def _render(built: ProgramReport, fmt: str) -> str:
+    from carecycle.measure.render import render_csv, render_html, render_json
+
     if fmt == "html":
-        target = out_file or Path(f"report-{built.program_id}.html")
-        target.write_text(render_html(built, generated_at=datetime.now()), encoding="utf-8")
-        show_summary(built)
-        out.print(f"report written to {target}")
-        return
-    text = render_json(built) if fmt == "json" else render_csv(built)
-    if out_file is None:
-        print(text, end="" if text.endswith("\n") else "\n")
-    else:
-        out_file.write_text(text, encoding="utf-8")
-        out.print(f"report written to {out_file}")
+        return render_html(built, generated_at=datetime.now())
+    return render_json(built) if fmt == "json" else render_csv(built)
 
 
 def show_summary(built: ProgramReport) -> None:
-    """Print the arms, the program and stage lifts, and the verdicts, in the terminal."""
+    """Print the arms, the program and stage lifts and the verdicts, within 80 columns."""
     arms = built.arms
     check = "MISMATCH: check the assignment" if arms.mismatch else "ok"
-    out.print(
-        f"[bold]{built.program_name}[/] {built.start} to {built.end}: "
-        f"{arms.test:,} test / {arms.control:,} control accounts (sample ratio {check})"
-    )
-    shown = table("level", "scope", "measure", "test", "control", "difference", numeric=3)
+    out.print(f"[bold]{escape(built.program_name)}[/], {built.start} to {built.end}")
+    out.print(f"{arms.test:,} test / {arms.control:,} control accounts, sample ratio {check}")
+    out.print(_lift_table(built))
+    verdicts = built.verdicts()
+    for sentence in verdicts[:SHOWN_VERDICTS]:
+        out.print(_bullet(sentence), soft_wrap=False)
+    if len(verdicts) > SHOWN_VERDICTS:
+        out.print(f"  … {len(verdicts) - SHOWN_VERDICTS} more verdicts in the report")
+
+
+def _lift_table(built: ProgramReport) -> Table:
+    """Return the program and stage lifts, one block of measures per scope."""
+    shown = Table(box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, show_edge=False)
+    shown.add_column("measure", overflow="fold")
+    for name in ("test", "control", "difference"):
+        shown.add_column(name, justify="right", no_wrap=True)
+    shown.add_column(f"{built.confidence:.0%} CI", justify="right")
+    scope = None
     for lift in built.lifts:
         if lift.level == "touch":
             continue
+        if lift.scope != scope:
+            scope = lift.scope
+            heading = "program" if lift.level == "program" else f"{lift.name} stage"
+            shown.add_row(f"[bold]{escape(heading)}[/]")
         shown.add_row(
-            lift.level,
-            lift.name,
-            lift.measure.replace("_", " "),
-            _level(lift.test.value, lift.unit),
-            _level(lift.control.value, lift.unit),
-            _difference(lift, built.confidence),
+            f"  {lift.measure.replace('_', ' ')}",
+            _level(lift.test, lift.unit),
+            _level(lift.control, lift.unit),
+            _difference(lift),
+            _interval(lift),
         )
-    out.print(shown)
-    for sentence in built.verdicts()[:8]:
-        out.print(f"• {sentence}")
+    return shown
 
 
-def _level(value: float, unit: Unit) -> str:
-    return f"{value:.1%}" if unit == "pp" else amount(value, unit)
+def _bullet(sentence: str) -> Table:
+    """Return a sentence as a bullet whose wrapped lines hang under its first word."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("•", escape(sentence))
+    return grid
 
 
-def _difference(lift: Lift, confidence: float) -> str:
-    if lift.difference.estimate is None:
-        return lift.note or "—"
-    ci = interval_text(lift.difference, lift.unit, confidence)
-    mark = "[green]▲[/]" if lift.significant and lift.difference.estimate > 0 else ""
-    mark = "[red]▼[/]" if lift.significant and lift.difference.estimate < 0 else mark
-    return f"{mark}{amount(lift.difference.estimate, lift.unit, signed=True)} ({ci})"
+def _level(side: Side, unit: Unit) -> str:
+    if side.n == 0:
+        return "—"
+    return f"{side.value:.1%}" if unit == "pp" else amount(side.value, unit)
+
+
+def _difference(lift: Lift) -> str:
+    estimate = lift.difference.estimate
+    if estimate is None:
+        return "—"
+    mark = ""
+    if lift.significant:
+        mark = "[green]▲[/]" if estimate > 0 else "[red]▼[/]"
+    return f"{mark}{amount(estimate, lift.unit, signed=True)}"
+
+
+def _interval(lift: Lift) -> str:
+    low, high = lift.difference.low, lift.difference.high
+    if low is None or high is None:
+        return "—"
+    return f"{amount(low, lift.unit).removesuffix(' pp')} to {amount(high, lift.unit)}"
 
 
 def register(app: typer.Typer) -> None:

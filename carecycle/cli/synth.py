@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from carecycle.cli.output import JsonOption, out, parse_day, print_json, steps, table, to_json
+from carecycle.cli.output import (
+    JsonOption,
+    check_writable,
+    out,
+    parse_day,
+    print_json,
+    steps,
+    table,
+    to_json,
+)
 from carecycle.errors import InputError
 from carecycle.synth.behaviour import DEFAULT_BEHAVIOUR, Behaviour, parse_effects
 
@@ -97,6 +106,9 @@ def forward(
     """Run the synthetic business forward: plan, send, answers, purchases, renewals."""
     from carecycle.cli.programs import chosen_programs
 
+    if truth_file is not None:
+        # checked first: the days run cannot be run again to get their truth
+        check_writable(truth_file, "--truth")
     result = run_days(
         chosen_programs(program),
         start=parse_day(start, "--from"),

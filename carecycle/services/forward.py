@@ -39,6 +39,7 @@ from carecycle.synth.sampling import stream
 SOURCE = "simulator"
 ORDER_PREFIX, AGREEMENT_PREFIX = "OF", "AGF"
 RENEWAL_GROWTH = 1.03
+LAST_DAY_SETTING = "simulator.last_day"
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,8 @@ def run_forward(
     end = start + timedelta(days=days - 1)
     day, steps = start, 0
     while day <= end:
-        _flush(store, world.pending)
+        if day > start:
+            _flush(store, world.pending, ran_to=day - timedelta(days=1))
         for found in programs:
             plan_program(store, found, day)
         _deliver(store, world, day, rngs["answers"])
@@ -136,7 +138,7 @@ def run_forward(
             if on_day is not None:
                 on_day(today)
         day, steps = last + timedelta(days=1), steps + 1
-    _flush(store, world.pending)
+    _flush(store, world.pending, ran_to=end)
     return ForwardResult(
         start, end, steps, world.sent, world.outcomes,
         world.tally.get("orders", 0), world.tally.get("renewals", 0),
@@ -160,10 +162,10 @@ def _check(programs: list[ProgramFile], days: int, plan_every: int) -> None:
 
 def last_simulated_day(store: Store) -> date | None:
     """Return the last day this store's business was run forward, or None if never."""
-    o = schema.orders
+    settings = schema.platform_settings
     with store.begin() as conn:
         last = conn.execute(
-            sa.select(sa.func.max(o.c.ordered_on)).where(o.c.order_id.like(f"{ORDER_PREFIX}%"))
+            sa.select(settings.c.value).where(settings.c.name == LAST_DAY_SETTING)
         ).scalar()
     return None if last is None else date.fromisoformat(str(last))
 
@@ -427,11 +429,17 @@ def _buy(world: _World, day: date, rng: np.random.Generator) -> None:
         _order(world, customers.ids[i], day, [(world.products[product], int(quantity), amount)])
 
 
-def _flush(store: Store, pending: _Pending) -> None:
+def _flush(store: Store, pending: _Pending, *, ran_to: date) -> None:
+    """Write the pending rows and mark every day up to `ran_to` as run, in one transaction."""
+    settings = schema.platform_settings
     with store.begin() as conn:
         _insert(store, conn, schema.agreements, pending.agreements)
         _insert(store, conn, schema.orders, pending.orders)
         _insert(store, conn, schema.order_lines, pending.lines)
+        marked = settings.c.name == LAST_DAY_SETTING
+        conn.execute(settings.delete().where(marked, settings.c.value < ran_to.isoformat()))
+        if not conn.execute(sa.select(settings.c.value).where(marked)).first():
+            conn.execute(settings.insert().values(name=LAST_DAY_SETTING, value=ran_to.isoformat()))
     pending.agreements.clear()
     pending.orders.clear()
     pending.lines.clear()

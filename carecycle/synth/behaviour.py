@@ -32,7 +32,8 @@ MISSED = {"edm": "bounced", "dm": "bounced", "tsr_call": "not_reached"}
 SIZE_RATE = {"micro": 0.7, "small": 1.0, "medium": 1.3, "large": 1.8}
 SIZE_QUANTITY = {"micro": 1.0, "small": 3.0, "medium": 8.0, "large": 20.0}
 RATE_SHAPE, RATE_MEAN_PER_YEAR = 0.8, 2.5
-EFFECT_PATTERN = re.compile(r"^([A-Za-z0-9_\-]+)\.(renewal|purchase)=(-?[0-9.]+)$")
+EFFECT_PATTERN = re.compile(r"^([A-Za-z0-9_\-]+)\.(renewal|purchase)=(-?\d+(?:\.\d+)?|-?\.\d+)$")
+EFFECT_FORMAT = "write STAGE_OR_TOUCH.renewal=0.1 or .purchase=0.5"
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,7 @@ def parse_effects(texts: list[str]) -> tuple[Effect, ...]:
     for text in texts:
         match = EFFECT_PATTERN.match(text.strip())
         if match is None:
-            raise ValueError(
-                f"--effect {text!r}: write STAGE_OR_TOUCH.renewal=0.1 or .purchase=0.5"
-            )
+            raise ValueError(f"--effect {text!r}: {EFFECT_FORMAT}")
         scope, kind, value = match.group(1), match.group(2), float(match.group(3))
         if kind == "renewal" and not -1 <= value <= 1:
             raise ValueError(f"--effect {text!r}: a renewal effect is a chance, -1 to 1")

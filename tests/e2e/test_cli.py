@@ -14,8 +14,11 @@ import pytest
 WORLD_ACCOUNTS = 400
 
 
-def carecycle(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CARECYCLE_DATABASE_URL": url, "COLUMNS": "200"}
+def carecycle(
+    *args: str, url: str, cwd: Path, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a process, as a person does in a terminal `columns` wide."""
+    env = {**os.environ, "CARECYCLE_DATABASE_URL": url, "COLUMNS": str(columns)}
     return subprocess.run(
         [sys.executable, "-m", "carecycle", *args],
         capture_output=True,

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from carecycle.errors import InputError
-from carecycle.services.forward import ForwardResult, run_forward
+from carecycle.services.forward import ForwardResult, last_simulated_day, run_forward
 from carecycle.services.imports import files_in, import_files
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -114,9 +114,11 @@ def test_the_planted_effect_reaches_only_touched_accounts(ran: tuple[Store, Forw
 
 
 def test_running_days_already_run_is_refused(ran: tuple[Store, ForwardResult]) -> None:
-    store, _ = ran
-    with pytest.raises(InputError, match="already run forward"):
-        run_forward(store, [smb()], start=START, days=7, behaviour=BEHAVIOUR, seed=1)
+    store, result = ran
+    assert last_simulated_day(store) == result.end
+    for first in (START, result.end):
+        with pytest.raises(InputError, match=f"already run forward to {result.end}: continue"):
+            run_forward(store, [smb()], start=first, days=7, behaviour=BEHAVIOUR, seed=1)
 
 
 def test_planning_less_often_than_a_touch_grace_is_refused(

@@ -25,7 +25,15 @@ def test_effects_are_read_per_stage_or_touch_and_kind() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["renew=0.1", "renew.churn=0.1", "renew.renewal=1.5", "use.purchase=-1"]
+    "text",
+    [
+        "renew=0.1",
+        "renew.churn=0.1",
+        "renew.renewal=1.5",
+        "use.purchase=-1",
+        "renew.renewal=0.1.2",
+        "use.purchase=.",
+    ],
 )
 def test_a_malformed_effect_is_refused_with_the_form_to_use(text: str) -> None:
     with pytest.raises(ValueError, match="effect"):
