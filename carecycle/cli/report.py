@@ -77,7 +77,8 @@ def _build(
 
 
 def _render(built: ProgramReport, fmt: str) -> str:
-    from carecycle.measure.render import render_csv, render_html, render_json
+    from carecycle.measure.export import render_csv, render_json
+    from carecycle.measure.render import render_html
 
     if fmt == "html":
         return render_html(built, generated_at=datetime.now())

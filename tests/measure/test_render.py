@@ -13,7 +13,8 @@ import pytest
 
 from carecycle.measure.charts import ForestRow, Series, bar_chart, forest_plot, nice_ticks
 from carecycle.measure.experiments import Interval, Return, SampleRatio
-from carecycle.measure.render import render_csv, render_html, render_json
+from carecycle.measure.export import render_csv, render_json
+from carecycle.measure.render import render_html
 from carecycle.measure.report import (
     ChannelActivity,
     FunnelStage,
