@@ -30,7 +30,6 @@ from carecycle.measure.report import (
 )
 
 DASH = "—"
-
 KPI_LEVELS = ("program", "stage", "operational")
 FUNNEL_COLOURS = ("#2f6db5", "#9fb8d8", "#e0a43a", "#1a7f37")
 CHANNEL_COLOURS = ("#b8c2cc", "#2f6db5", "#5c9bd6", "#1a7f37", "#c62828")
