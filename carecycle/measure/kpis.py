@@ -404,21 +404,29 @@ def adoption(scope: Scope) -> Any:
     starts = (scope.start - timedelta(longest), scope.end - timedelta(shortest))
     chosen = agreements.filter(agreements.start_on.between(*starts))
     cohort = scope.owned(chosen.select("agreement_id", "account_id", "start_on", "cancelled_on"))
-    usage = scope.tables["usage_snapshots"]
-    usage = usage.filter(usage.measured_on.between(starts[0], scope.end)).select(
-        "account_id", "measured_on", "seats", "active_users"
-    )
-    joined = cohort.join(owned_by_survivor(usage, scope.tables), "account_id")
-    seen = joined.filter(joined.measured_on.delta(joined.start_on, unit="day").between(0, longest))
-    keys = ["agreement_id", "account_id", "start_on", "cancelled_on", "measured_on"]
-    daily = seen.group_by(keys).aggregate(seats=seen.seats.sum(), active=seen.active_users.sum())
-    age = daily.measured_on.delta(daily.start_on, unit="day")
+    joined = cohort.join(_daily_usage(scope, starts[0]), "account_id")
+    age = joined.measured_on.delta(joined.start_on, unit="day")
+    daily = joined.filter(age.between(0, longest)).mutate(age=age)
     latest = {}
     for days in ADOPTION_DAYS:
-        latest[f"seats_{days}"] = daily.seats.argmax(daily.measured_on, where=age <= days)
-        latest[f"active_{days}"] = daily.active.argmax(daily.measured_on, where=age <= days)
-    per_agreement = daily.group_by(keys[:-1]).aggregate(**latest)
+        latest[f"seats_{days}"] = daily.seats.argmax(daily.measured_on, where=daily.age <= days)
+        latest[f"active_{days}"] = daily.active.argmax(daily.measured_on, where=daily.age <= days)
+    # An agreement is one row of the cohort: grouping by its id alone hashes one key, not four.
+    carried = {name: daily[name].min() for name in ("account_id", "start_on", "cancelled_on")}
+    per_agreement = daily.group_by("agreement_id").aggregate(**carried, **latest)
     return per_agreement.mutate(**_reaching(scope, per_agreement))
+
+
+def _daily_usage(scope: Scope, since: date) -> Any:
+    """Return each account's seats and active users per snapshot day, all products together."""
+    usage = scope.tables["usage_snapshots"]
+    usage = usage.filter(usage.measured_on.between(since, scope.end)).select(
+        "account_id", "measured_on", "seats", "active_users"
+    )
+    owned = owned_by_survivor(usage, scope.tables)
+    return owned.group_by("account_id", "measured_on").aggregate(
+        seats=owned.seats.sum(), active=owned.active_users.sum()
+    )
 
 
 def _reaching(scope: Scope, agreements: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ names them in `renewed_from`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import ibis
@@ -34,7 +34,7 @@ from carecycle.store.schema import CHANNEL_STATUSES, RESPONSES
 Tables = Mapping[str, Any]
 REACHED = ("delivered", "opened", "clicked", "reached", "responded", "completed", "unsubscribed")
 MISSED = ("bounced", "failed", "not_reached")
-OUTCOMES = ("revenue", "orders", "products")
+CYCLE_KEYS = ("scope", "account_id", "cycle")
 
 
 def _day(value: date) -> int:
@@ -46,59 +46,101 @@ def _flag(condition: Any) -> Any:
     return ibis.ifelse(condition, 1, 0).cast("int64")
 
 
-def booked_lines(tables: Tables) -> Any:
-    """Return every booked order line with its account, day number and amount."""
+def booked_lines(tables: Tables, *, since: date | None = None, until: date | None = None) -> Any:
+    """Return every booked order line (ordered within [since, until] when given) with its
+    account, day number and amount as recorded."""
     orders, lines = tables["orders"], tables["order_lines"]
     booked = orders.filter(orders.status == "booked")
+    if since is not None:
+        booked = booked.filter(booked.ordered_on >= since)
+    if until is not None:
+        booked = booked.filter(booked.ordered_on <= until)
     joined = booked.join(lines, booked.order_id == lines.order_id)
     return joined.select(
         account_id=booked.account_id,
         order_id=booked.order_id,
         product_id=lines.product_id,
-        amount=lines.amount.cast("float64"),
+        amount=lines.amount,
         day=booked.ordered_on.epoch_days().cast("int64"),
     )
 
 
-def _outcomes(units: Any, lines: Any, keys: list[str], suffix: str = "") -> Any:
-    """Return per-unit revenue, orders and distinct products of lines within [low, high]."""
-    joined = units.join(
-        lines,
-        (units.account_id == lines.account_id)
-        & (lines.day >= units.low)
-        & (lines.day <= units.high),
-    )
-    summed = joined.group_by(*keys).aggregate(
-        **{
-            f"revenue{suffix}": joined.amount.sum(),
-            f"orders{suffix}": joined.order_id.nunique(),
-            f"products{suffix}": joined.product_id.nunique(),
-        }
-    )
-    found = units.left_join(summed, keys)
-    found = found.drop(*(c for c in found.columns if c.endswith("_right")))
-    return found.mutate(
-        **{f"{name}{suffix}": found[f"{name}{suffix}"].fill_null(0) for name in OUTCOMES}
-    )
+def _span(start: date, end: date) -> int:
+    return _day(end) - _day(start) + 1
 
 
-def program_units(tables: Tables, program_id: str, *, start: date, end: date) -> Any:
-    """Return one row per account of the program: arm, outcomes in and before the period."""
+def report_lines(tables: Tables, *, start: date, end: date) -> Any:
+    """Return the booked lines a unit of a period can claim: the pre-period's and the period's.
+
+    A report reads them many times (program, stage and touch units); caching this once
+    saves joining every order line to its order for each of them.
+    """
+    return booked_lines(tables, since=start - timedelta(_span(start, end)), until=end)
+
+
+def _per_unit(pairs: Any, keys: list[str], flags: dict[str, str]) -> Any:
+    """Return per unit: revenue, orders and distinct products of the pairs under each flag.
+
+    Orders, then products, are made distinct first, so that no distinct count is needed:
+    a line's order has one day, so its flags are the same on every line of the order.
+    """
+    orders = pairs.group_by([*keys, "order_id"]).aggregate(
+        amount=pairs.amount.sum(), **{f: pairs[f].max() for f in flags}
+    )
+    money = orders.group_by(keys).aggregate(
+        **{f"revenue{s}": orders.amount.sum(where=orders[f] == 1) for f, s in flags.items()},
+        **{f"orders{s}": orders.count(where=orders[f] == 1) for f, s in flags.items()},
+    )
+    products = pairs.group_by([*keys, "product_id"]).aggregate(**{f: pairs[f].max() for f in flags})
+    goods = products.group_by(keys).aggregate(
+        **{f"products{s}": products[f].sum() for f, s in flags.items()}
+    )
+    return money.join(goods, keys)
+
+
+def _outcomes(units: Any, per_unit: Any, keys: list[str], suffixes: list[str]) -> Any:
+    """Return the units with their outcomes, 0 where a unit bought nothing."""
+    found = units.left_join(per_unit, keys)
+    filled = {}
+    for suffix in suffixes:
+        filled[f"revenue{suffix}"] = found[f"revenue{suffix}"].fill_null(0).cast("float64")
+        filled[f"orders{suffix}"] = found[f"orders{suffix}"].fill_null(0).cast("int64")
+        filled[f"products{suffix}"] = found[f"products{suffix}"].fill_null(0).cast("int64")
+    return found.select(*units.columns, **filled)
+
+
+def program_units(
+    tables: Tables, program_id: str, *, start: date, end: date, lines: Any | None = None
+) -> Any:
+    """Return one row per account of the program: arm, outcomes in and before the period.
+
+    `lines` are the booked lines to claim from (default: `report_lines` of the period).
+    """
     logged = tables["holdout_assignments"]
     mine = logged.filter(logged.program_id == program_id, logged.assigned_on <= end)
     joined = mine.mutate(joined=mine.assigned_on.epoch_days().cast("int64"))
-    span = _day(end) - _day(start) + 1
     units = joined.select(
         "account_id",
         "arm",
         low=ibis.greatest(joined.joined, ibis.literal(_day(start))),
         high=ibis.literal(_day(end)),
     )
-    lines = booked_lines(tables)
-    units = _outcomes(units, lines, ["account_id"])
-    before = units.mutate(low=ibis.literal(_day(start) - span), high=ibis.literal(_day(start) - 1))
-    before = _outcomes(before.select("account_id", "low", "high"), lines, ["account_id"], "_pre")
-    return units.left_join(before.drop("low", "high"), "account_id").drop("account_id_right")
+    lines = report_lines(tables, start=start, end=end) if lines is None else lines
+    first = _day(start) - _span(start, end)
+    pairs = units.join(
+        lines,
+        (units.account_id == lines.account_id) & lines.day.between(first, _day(end)),
+    )
+    pairs = pairs.select(
+        units.account_id,
+        lines.order_id,
+        lines.product_id,
+        lines.amount,
+        inside=_flag(lines.day >= units.low),
+        before=_flag(lines.day < _day(start)),
+    )
+    per_unit = _per_unit(pairs, ["account_id"], {"inside": "", "before": "_pre"})
+    return _outcomes(units, per_unit, ["account_id"], ["", "_pre"])
 
 
 def cycle_units(
@@ -109,30 +151,53 @@ def cycle_units(
     start: date,
     end: date,
     window_days: int,
+    lines: Any | None = None,
 ) -> Any:
-    """Return one row per (stage or touch, cycle) due in the period, with arm and outcomes."""
+    """Return one row per (stage or touch, cycle) due in the period, with arm and outcomes.
+
+    `lines` are the booked lines to claim from (default: `report_lines` of the period).
+    """
     touches = tables["touches"]
     scope = touches.stage_id if level == "stage" else touches.touch_id
     due = touches.filter(
         touches.program_id == program_id, touches.due_on >= start, touches.due_on <= end
     )
-    due = due.mutate(scope=scope)
-    keys = ["scope", "account_id", "cycle"]
-    units = due.group_by(keys).aggregate(
-        agreement_id=due.agreement_id.max(),
-        first=due.due_on.epoch_days().min().cast("int64"),
-        held=_flag(due.status == "held_out").max(),
-        touched=_flag(due.status.isin(CHANNEL_STATUSES)).max(),
-        reached=_flag(due.status.isin(REACHED)).max(),
-        responded=_flag(due.status.isin(RESPONSES)).max(),
-    )
+    units = _cycles(due.mutate(scope=scope), level)
     units = units.mutate(
         arm=ibis.ifelse(units.held == 1, "holdout", "test"),
         low=units.first,
         high=ibis.least(units.first + window_days, ibis.literal(_day(end))),
     )
-    units = _outcomes(units, booked_lines(tables), keys)
+    lines = report_lines(tables, start=start, end=end) if lines is None else lines
+    pairs = units.join(
+        lines,
+        (units.account_id == lines.account_id) & lines.day.between(units.low, units.high),
+    )
+    pairs = pairs.select(
+        *(units[k] for k in CYCLE_KEYS), "order_id", "product_id", "amount", inside=ibis.literal(1)
+    )
+    per_unit = _per_unit(pairs, list(CYCLE_KEYS), {"inside": ""})
+    units = _outcomes(units, per_unit, list(CYCLE_KEYS), [""])
     return _with_renewal(units, tables, start=start, end=end)
+
+
+def _cycles(due: Any, level: Literal["stage", "touch"]) -> Any:
+    """Return one row per (scope, account, cycle): its agreement, first due day and flags."""
+    flags = {
+        "held": _flag(due.status == "held_out"),
+        "touched": _flag(due.status.isin(CHANNEL_STATUSES)),
+        "reached": _flag(due.status.isin(REACHED)),
+        "responded": _flag(due.status.isin(RESPONSES)),
+    }
+    first = due.due_on.epoch_days().cast("int64")
+    if level == "touch":
+        # The store keeps one touch per (program, touch, account, cycle): a row is a unit.
+        return due.select(*CYCLE_KEYS, "agreement_id", first=first, **flags)
+    return due.group_by(CYCLE_KEYS).aggregate(
+        agreement_id=due.agreement_id.max(),
+        first=first.min(),
+        **{name: flag.max() for name, flag in flags.items()},
+    )
 
 
 def _with_renewal(units: Any, tables: Tables, *, start: date, end: date) -> Any:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,6 +23,7 @@ from carecycle.measure.lifts import (
     cycle_units,
     program_renewals,
     program_units,
+    report_lines,
 )
 from carecycle.measure.report import (
     ChannelActivity,
@@ -38,6 +42,10 @@ PROGRAM_MEASURES = (
     "revenue", "purchase_frequency", "transaction_size", "cross_purchase", "renewal_rate",
 )  # fmt: skip
 CYCLE_MEASURES = ("influenced_revenue", "purchase_frequency", "cross_purchase", "renewal_rate")
+# The columns the lifts and the funnel read: fetching no more keeps the transfer small.
+OUTCOME_COLUMNS = ("revenue", "orders", "products")
+PROGRAM_COLUMNS = ("arm", *OUTCOME_COLUMNS, *(f"{c}_pre" for c in OUTCOME_COLUMNS))
+CYCLE_COLUMNS = ("scope", "arm", "touched", "responded", "renewed", *OUTCOME_COLUMNS)
 Progress = Callable[[str], None]
 
 
@@ -63,13 +71,10 @@ def build_report(
     _check(start, end, options)
     note = say or (lambda _step: None)
     program, tables = found.program, store.tables()
-    note("accounts and arms")
-    units = program_units(tables, program.id, start=start, end=end).to_pyarrow()
-    renewals = program_renewals(tables, program.id, start=start, end=end).to_pyarrow()
-    note("stages and touches")
     window = options.attribution_days
-    stages = _cycles(tables, program.id, "stage", start, end, window)
-    touches = _cycles(tables, program.id, "touch", start, end, window)
+    units, renewals, stage_units, touch_units = _units(store, program.id, start, end, window, note)
+    stages = _by_scope(stage_units, [s.id for s in program.stages])
+    touches = _by_scope(touch_units, [t.id for t in program.touches])
     note("channels")
     channels = _channels(tables, program.id, start, end, options.costs or {})
     note("key performance indicators")
@@ -96,11 +101,44 @@ def _check(start: date, end: date, options: ReportOptions) -> None:
         raise InputError("the attribution window must be 0 days or more")
 
 
-def _cycles(
-    tables: Mapping[str, Any], program_id: str, level: Any, start: date, end: date, window: int
-) -> pa.Table:
-    expr = cycle_units(tables, program_id, level=level, start=start, end=end, window_days=window)
-    return expr.to_pyarrow()
+@contextmanager
+def _once(store: Store, expr: Any) -> Iterator[Any]:
+    """Yield `expr` computed once into a temporary table, which is dropped afterwards."""
+    con = store.ibis()
+    name = f"report_{uuid4().hex}"
+    table = con.create_table(name, expr, temp=True)
+    try:
+        yield table
+    finally:
+        # Ibis's own drop_table renders an empty DROP with the sqlglot the store pins.
+        with con._safe_raw_sql(f'DROP TABLE IF EXISTS "{name}"'):
+            pass
+
+
+def _units(
+    store: Store,
+    program_id: str,
+    start: date,
+    end: date,
+    window: int,
+    note: Progress,
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Return the program's units, its renewals, and its stage and touch units."""
+    tables = store.tables()
+    note("accounts and arms")
+    # Every kind of unit claims purchases from the same lines: join them to orders once.
+    with _once(store, report_lines(tables, start=start, end=end)) as lines:
+        units = program_units(tables, program_id, start=start, end=end, lines=lines)
+        renewals = program_renewals(tables, program_id, start=start, end=end)
+        found = [units.select(*PROGRAM_COLUMNS).to_pyarrow(), renewals.to_pyarrow()]
+        note("stages and touches")
+        for level in ("stage", "touch"):
+            cycles = cycle_units(
+                tables, program_id, level=level, start=start, end=end, window_days=window,
+                lines=lines,
+            )  # fmt: skip
+            found.append(cycles.select(*CYCLE_COLUMNS).to_pyarrow())
+    return found[0], found[1], found[2], found[3]
 
 
 def _program_lifts(
@@ -118,7 +156,21 @@ def _program_lifts(
     return found
 
 
-def _cycle_lifts(program: Program, level: Level, units: pa.Table, confidence: float) -> list[Lift]:
+def _by_scope(units: pa.Table, scopes: list[str]) -> dict[str, pa.Table]:
+    """Return the units of each of the scopes, in their order, comparing scope names once."""
+    encoded = pc.dictionary_encode(units["scope"]).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    rest = units.drop_columns(["scope"]).combine_chunks()
+    known = {str(scope): code for code, scope in enumerate(encoded.dictionary.to_pylist())}
+    return {
+        scope: rest.take(np.flatnonzero(codes == known[scope])) if scope in known else rest[:0]
+        for scope in scopes
+    }
+
+
+def _cycle_lifts(
+    program: Program, level: Level, units: dict[str, pa.Table], confidence: float
+) -> list[Lift]:
     names = (
         {s.id: s.name for s in program.stages}
         if level == "stage"
@@ -126,7 +178,7 @@ def _cycle_lifts(program: Program, level: Level, units: pa.Table, confidence: fl
     )
     found = []
     for scope, name in names.items():
-        mine = units.filter(pc.equal(units["scope"], scope))
+        mine = units[scope]
         if mine.num_rows == 0:
             continue
         for measure in CYCLE_MEASURES:
@@ -140,10 +192,10 @@ def _cycle_lifts(program: Program, level: Level, units: pa.Table, confidence: fl
     return found
 
 
-def _funnel(program: Program, stages: pa.Table) -> tuple[FunnelStage, ...]:
+def _funnel(program: Program, stages: dict[str, pa.Table]) -> tuple[FunnelStage, ...]:
     found = []
     for stage in program.stages:
-        mine = stages.filter(pc.equal(stages["scope"], stage.id))
+        mine = stages[stage.id]
         test = mine.filter(pc.equal(mine["arm"], "test"))
         found.append(
             FunnelStage(
