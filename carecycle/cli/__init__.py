@@ -24,6 +24,13 @@ app = typer.Typer(
 )
 
 
+# The usage error (bad option, missing argument) of the click that typer runs on: typer
+# may bundle its own copy, so it is found from a class typer exports.
+USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
+
+
 class Context:
     """Options given before the command, shared by every command."""
 
@@ -82,7 +89,15 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become one line on stderr and a non-zero exit code."""
     _register()
     try:
-        app(args=argv, prog_name="carecycle")
+        code = app(args=argv, prog_name="carecycle", standalone_mode=False)
+    except USAGE_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            app(args=argv, prog_name="carecycle")  # shows the help, as the command asks
+        context = getattr(exc, "ctx", None)
+        hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+        message = getattr(exc, "format_message", lambda: str(exc))()
+        err.print(f"[red]error:[/] {escape(message)}{hint}", highlight=False)
+        sys.exit(2)
     except CareCycleError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
@@ -93,3 +108,5 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -298,3 +298,25 @@ def test_bad_report_input_is_one_line_and_writes_no_report(
     refused(result, message)
     assert not list(tmp_path.glob("report-*"))
     assert not result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("forward", "--days", "0"), "Invalid value for '--days'"),
+        (("report",), "Missing option '--program'"),
+        (("forward", "--bogus"), "No such option: --bogus"),
+        (("nosuch",), "No such command 'nosuch'"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_help(
+    args: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    result = carecycle(*args, url=f"duckdb:///{tmp_path / 'store.duckdb'}", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert message in lines[0]
+    assert "--help`)" in lines[0]
