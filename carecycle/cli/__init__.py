@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> None:
             app(args=argv, prog_name="carecycle")  # shows the help, as the command asks
         context = getattr(exc, "ctx", None)
         hint = f" (see `{context.command_path} --help`)" if context is not None else ""
-        message = getattr(exc, "format_message", lambda: str(exc))()
+        shown = getattr(exc, "format_message", None)
+        message = shown() if callable(shown) else str(exc)
         err.print(f"[red]error:[/] {escape(message)}{hint}", highlight=False)
         sys.exit(2)
     except CareCycleError as exc:
