@@ -83,12 +83,6 @@ def _z(found: Recovered) -> float | None:
     return (d.estimate - found.truth) / ((d.high - d.low) / (2 * Z95))
 
 
-def _label(found: Recovered) -> str:
-    lift = found.lift
-    scope = "program" if lift.level == "program" else f"{lift.name} {lift.level}"
-    return f"{scope}: {lift.measure.replace('_', ' ')}"
-
-
 def main() -> None:
     """Run the worlds and print coverage per lift, then the before/after baseline."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -107,8 +101,8 @@ def main() -> None:
                 z = _z(r)
                 if r.covered is None or z is None or (r.lift.level == "stage" and r.truth == 0):
                     continue
-                held[_label(r)].append(bool(r.covered))
-                zs[_label(r)].append(z)
+                held[r.label].append(bool(r.covered))
+                zs[r.label].append(z)
                 if (r.lift.level, r.lift.measure) == ("program", "purchase_frequency"):
                     baseline.append(before_after(store, args.days, r.truth))
             store.close()

@@ -12,7 +12,7 @@ import typer
 
 from carecycle.cli.output import out, table, to_json
 from carecycle.errors import InputError
-from carecycle.measure.report import amount, interval_text
+from carecycle.measure.report import amount, bounds_text
 from carecycle.synth.behaviour import Truth
 
 DEMO_PROGRAM = "smb-customer-care"
@@ -165,12 +165,11 @@ def _report(start: date, end: date, truth: Truth) -> None:
     shown = table("effect", "planted", "measured", ci, "covered", numeric=4)
     for r in recovered:
         lift = r.lift
-        scope = "program" if lift.level == "program" else f"{lift.name} {lift.level}"
         shown.add_row(
-            f"{scope}: {lift.measure.replace('_', ' ')}",
+            r.label,
             amount(r.truth, lift.unit, signed=True),
             amount(lift.difference.estimate or 0.0, lift.unit, signed=True),
-            interval_text(lift.difference, lift.unit, built.confidence).removeprefix(ci).strip(),
+            bounds_text(lift.difference, lift.unit) or "no interval",
             {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[r.covered],
         )
     out.print(shown)

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from carecycle.cli.output import check_writable, out, parse_day, steps
 from carecycle.errors import InputError
-from carecycle.measure.report import Lift, ProgramReport, Side, Unit, amount
+from carecycle.measure.report import Lift, ProgramReport, Side, Unit, amount, bounds_text
 
 if TYPE_CHECKING:
     from carecycle.programs.loader import ProgramFile
@@ -150,10 +150,10 @@ def _difference(lift: Lift) -> str:
 
 
 def _interval(lift: Lift) -> str:
-    low, high = lift.difference.low, lift.difference.high
-    if low is None or high is None:
+    bounds = bounds_text(lift.difference, lift.unit)
+    if bounds is None:
         return "—"
-    return f"{amount(low, lift.unit).removesuffix(' pp')} to {amount(high, lift.unit)}"
+    return f"{bounds} pp" if lift.unit == "pp" else bounds
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from carecycle.engine.facts import owned_by_survivor
 from carecycle.errors import InputError
+from carecycle.measure.lifts import assigned_by
 from carecycle.store.schema import NOT_RECEIVED
 
 Tables = Mapping[str, Any]
@@ -167,10 +168,7 @@ class Scope:
         """Return the program's accounts (as survivors), None for the whole base."""
         if self.program_id is None:
             return None
-        assigned = self.tables["holdout_assignments"]
-        mine = assigned.filter(
-            assigned.program_id == self.program_id, assigned.assigned_on <= self.end
-        )
+        mine = assigned_by(self.tables, self.program_id, self.end)
         return owned_by_survivor(mine.select("account_id"), self.tables)
 
     def owned(self, rows: Any) -> Any:

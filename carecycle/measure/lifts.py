@@ -35,6 +35,14 @@ Tables = Mapping[str, Any]
 REACHED = ("delivered", "opened", "clicked", "reached", "responded", "completed", "unsubscribed")
 MISSED = ("bounced", "failed", "not_reached")
 CYCLE_KEYS = ("scope", "account_id", "cycle")
+# The unit column each measure compares (transaction size, a ratio, reads revenue and orders).
+MEASURE_COLUMNS = {
+    "revenue": "revenue",
+    "influenced_revenue": "revenue",
+    "purchase_frequency": "orders",
+    "cross_purchase": "products",
+    "renewal_rate": "renewed",
+}
 
 
 def _day(value: date) -> int:
@@ -109,6 +117,12 @@ def _outcomes(units: Any, per_unit: Any, keys: list[str], suffixes: list[str]) -
     return found.select(*units.columns, **filled)
 
 
+def assigned_by(tables: Tables, program_id: str, end: date) -> Any:
+    """Return the program's holdout assignments (either arm) made by `end`."""
+    logged = tables["holdout_assignments"]
+    return logged.filter(logged.program_id == program_id, logged.assigned_on <= end)
+
+
 def program_units(
     tables: Tables, program_id: str, *, start: date, end: date, lines: Any | None = None
 ) -> Any:
@@ -116,8 +130,7 @@ def program_units(
 
     `lines` are the booked lines to claim from (default: `report_lines` of the period).
     """
-    logged = tables["holdout_assignments"]
-    mine = logged.filter(logged.program_id == program_id, logged.assigned_on <= end)
+    mine = assigned_by(tables, program_id, end)
     joined = mine.mutate(joined=mine.assigned_on.epoch_days().cast("int64"))
     units = joined.select(
         "account_id",
@@ -157,16 +170,9 @@ def cycle_units(
 
     `lines` are the booked lines to claim from (default: `report_lines` of the period).
     """
-    touches = tables["touches"]
-    scope = touches.stage_id if level == "stage" else touches.touch_id
-    due = touches.filter(
-        touches.program_id == program_id, touches.due_on >= start, touches.due_on <= end
-    )
-    units = _cycles(due.mutate(scope=scope), level)
+    units = _due_cycles(tables, program_id, level=level, start=start, end=end)
     units = units.mutate(
-        arm=ibis.ifelse(units.held == 1, "holdout", "test"),
-        low=units.first,
-        high=ibis.least(units.first + window_days, ibis.literal(_day(end))),
+        low=units.first, high=ibis.least(units.first + window_days, ibis.literal(_day(end)))
     )
     lines = report_lines(tables, start=start, end=end) if lines is None else lines
     pairs = units.join(
@@ -179,6 +185,27 @@ def cycle_units(
     per_unit = _per_unit(pairs, list(CYCLE_KEYS), {"inside": ""})
     units = _outcomes(units, per_unit, list(CYCLE_KEYS), [""])
     return _with_renewal(units, tables, start=start, end=end)
+
+
+def cycle_renewals(
+    tables: Tables, program_id: str, *, level: Literal["stage", "touch"], start: date, end: date
+) -> Any:
+    """Return the units of `cycle_units` with their arm and `renewed`, without outcomes."""
+    units = _due_cycles(tables, program_id, level=level, start=start, end=end)
+    return _with_renewal(units, tables, start=start, end=end)
+
+
+def _due_cycles(
+    tables: Tables, program_id: str, *, level: Literal["stage", "touch"], start: date, end: date
+) -> Any:
+    """Return one row per (stage or touch, cycle) due in the period, with its arm."""
+    touches = tables["touches"]
+    scope = touches.stage_id if level == "stage" else touches.touch_id
+    due = touches.filter(
+        touches.program_id == program_id, touches.due_on >= start, touches.due_on <= end
+    )
+    units = _cycles(due.mutate(scope=scope), level)
+    return units.mutate(arm=ibis.ifelse(units.held == 1, "holdout", "test"))
 
 
 def _cycles(due: Any, level: Literal["stage", "touch"]) -> Any:
@@ -217,8 +244,7 @@ def _with_renewal(units: Any, tables: Tables, *, start: date, end: date) -> Any:
 
 def program_renewals(tables: Tables, program_id: str, *, start: date, end: date) -> Any:
     """Return one row per agreement of a program account that ended in the period."""
-    logged = tables["holdout_assignments"]
-    mine = logged.filter(logged.program_id == program_id, logged.assigned_on <= end)
+    mine = assigned_by(tables, program_id, end)
     agreements = tables["agreements"]
     ended = agreements.filter(
         agreements.end_on >= start,
@@ -250,9 +276,7 @@ def compare_measure(
     kind = MEASURES[measure].kind
     if kind == "ratio":
         return _ratio_lift(table, measure, level, scope, name, confidence)
-    column = {"renewal_rate": "renewed", "purchase_frequency": "orders"}.get(measure, "revenue")
-    if measure == "cross_purchase":
-        column = "products"
+    column = MEASURE_COLUMNS[measure]
     if measure == "renewal_rate":
         table = table.filter(table["renewed"].is_valid())
     test, control = _split(table, column)

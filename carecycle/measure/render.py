@@ -26,6 +26,7 @@ from carecycle.measure.report import (
     ProgramReport,
     Unit,
     amount,
+    bounds_text,
     verdict,
 )
 
@@ -177,19 +178,14 @@ def _level_text(value: float, unit: Unit) -> str:
     return f"{value:.1%}" if unit == "pp" else amount(value, unit)
 
 
-def _bounds(interval: Interval, unit: Unit) -> str:
-    if interval.low is None or interval.high is None:
-        return "no interval"
-    low, high = (amount(v, unit).removesuffix(" pp") for v in (interval.low, interval.high))
-    return f"{low} to {high}"
-
-
 def _difference_cell(interval: Interval | None, unit: Unit) -> Cell:
     if interval is None:
         return Cell(DASH)
     if interval.estimate is None:
         return Cell(DASH, "no interval")
-    return Cell(amount(interval.estimate, unit, signed=True), _bounds(interval, unit))
+    return Cell(
+        amount(interval.estimate, unit, signed=True), bounds_text(interval, unit) or "no interval"
+    )
 
 
 def _relative_cell(interval: Interval) -> Cell:

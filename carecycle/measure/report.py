@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from carecycle.measure.experiments import Interval, Return, SampleRatio
+if TYPE_CHECKING:
+    from carecycle.measure.experiments import Interval, Return, SampleRatio
 
 Level = Literal["program", "stage", "touch"]
 Unit = Literal["pp", "money", "count", "ratio"]
@@ -152,13 +153,18 @@ def amount(value: float, unit: Unit, *, signed: bool = False) -> str:
     return f"{scaled:+,.3f}" if signed else f"{scaled:,.3f}"
 
 
+def bounds_text(interval: Interval, unit: Unit) -> str | None:
+    """Return 'low to high' in the unit (points without their ' pp'), None without bounds."""
+    if interval.low is None or interval.high is None:
+        return None
+    low, high = (amount(v, unit).removesuffix(" pp") for v in (interval.low, interval.high))
+    return f"{low} to {high}"
+
+
 def interval_text(interval: Interval, unit: Unit, confidence: float) -> str:
     """Return '95% CI low to high', or why there is none."""
-    if interval.low is None or interval.high is None:
-        return "no interval"
-    low = amount(interval.low, unit).removesuffix(" pp")
-    high = amount(interval.high, unit).removesuffix(" pp")
-    return f"{confidence:.0%} CI {low} to {high}"
+    bounds = bounds_text(interval, unit)
+    return "no interval" if bounds is None else f"{confidence:.0%} CI {bounds}"
 
 
 def _subject(lift: Lift) -> str:

@@ -436,10 +436,9 @@ def _flush(store: Store, pending: _Pending, *, ran_to: date) -> None:
         _insert(store, conn, schema.agreements, pending.agreements)
         _insert(store, conn, schema.orders, pending.orders)
         _insert(store, conn, schema.order_lines, pending.lines)
-        marked = settings.c.name == LAST_DAY_SETTING
-        conn.execute(settings.delete().where(marked, settings.c.value < ran_to.isoformat()))
-        if not conn.execute(sa.select(settings.c.value).where(marked)).first():
-            conn.execute(settings.insert().values(name=LAST_DAY_SETTING, value=ran_to.isoformat()))
+        # A run never starts on or before the marked day (`_check_not_run`): it only moves on.
+        conn.execute(settings.delete().where(settings.c.name == LAST_DAY_SETTING))
+        conn.execute(settings.insert().values(name=LAST_DAY_SETTING, value=ran_to.isoformat()))
     pending.agreements.clear()
     pending.orders.clear()
     pending.lines.clear()

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from carecycle.measure.lifts import cycle_units, program_renewals, program_units
+from carecycle.measure.lifts import assigned_by, cycle_renewals, program_renewals
 from carecycle.measure.report import Lift, ProgramReport
 from carecycle.store.db import Store
 from carecycle.synth.behaviour import Truth
@@ -28,6 +28,13 @@ class Recovered:
     truth: float
 
     @property
+    def label(self) -> str:
+        """Return what the lift measures, e.g. 'program: renewal rate', 'Renew stage: …'."""
+        lift = self.lift
+        scope = "program" if lift.level == "program" else f"{lift.name} {lift.level}"
+        return f"{scope}: {lift.measure.replace('_', ' ')}"
+
+    @property
     def covered(self) -> bool | None:
         """Return whether the lift's interval holds the true effect (None: no interval)."""
         low, high = self.lift.difference.low, self.lift.difference.high
@@ -38,13 +45,12 @@ class Recovered:
 
 def recovered_effects(store: Store, report: ProgramReport, truth: Truth) -> list[Recovered]:
     """Return the report's program lifts and stage renewal lifts with their true effects."""
-    tables = store.tables()
+    tables, program_id = store.tables(), report.program_id
     window = {"start": report.start, "end": report.end}
-    units = program_units(tables, report.program_id, **window).to_pyarrow()
-    renewals = program_renewals(tables, report.program_id, **window).to_pyarrow()
-    stages = cycle_units(
-        tables, report.program_id, level="stage", window_days=report.attribution_days, **window
-    ).to_pyarrow()
+    # The report's units, without the outcomes it already compared: only who is in which arm.
+    units = assigned_by(tables, program_id, report.end).select("account_id", "arm").to_pyarrow()
+    renewals = program_renewals(tables, program_id, **window).to_pyarrow()
+    stages = cycle_renewals(tables, program_id, level="stage", **window).to_pyarrow()
     found = []
     for lift in report.lifts:
         value = _truth(lift, truth, units, renewals, stages)

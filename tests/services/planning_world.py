@@ -22,7 +22,12 @@ def smb() -> ProgramFile:
 
 def without_holdout(found: ProgramFile) -> ProgramFile:
     """Return the program with no holdout, so every account is in the test group."""
-    text = found.text.replace("share: 0.10", "share: 0.0")
+    return with_holdout(found, 0.0)
+
+
+def with_holdout(found: ProgramFile, share: float) -> ProgramFile:
+    """Return the program (with its built-in 10 % holdout) holding out `share` instead."""
+    text = found.text.replace("share: 0.10", f"share: {share}")
     assert text != found.text
     return parse_program(text, found.source)
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from carecycle.programs.loader import ProgramFile, parse_program
 from carecycle.services.forward import run_forward
 from carecycle.services.imports import files_in, import_files
 from carecycle.services.planted import Recovered, recovered_effects
@@ -21,18 +20,11 @@ from carecycle.store.db import Store
 from carecycle.synth.behaviour import Behaviour, Effect
 from carecycle.synth.files import write_world
 from carecycle.synth.world import generate_world
-from tests.services.planning_world import smb
+from tests.services.planning_world import smb, with_holdout
 
 START = date(2025, 3, 3)  # a Monday
 DAYS = 126
 BEHAVIOUR = Behaviour((Effect("renew", renewal=0.3), Effect("use", purchase=1.5)))
-
-
-def _half_held_out() -> ProgramFile:
-    found = smb()
-    text = found.text.replace("share: 0.10", "share: 0.5")
-    assert text != found.text
-    return parse_program(text, found.source)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +32,7 @@ def recovered(module_store: Store, tmp_path_factory: pytest.TempPathFactory) -> 
     folder: Path = tmp_path_factory.mktemp("world")
     write_world(generate_world(accounts=600, seed=11, as_of=START - timedelta(1)), folder)
     import_files(module_store, files_in(folder), default_region="CN", now=datetime(2025, 3, 2))
-    program = _half_held_out()
+    program = with_holdout(smb(), 0.5)
     ran = run_forward(
         module_store, [program], start=START, days=DAYS, behaviour=BEHAVIOUR, seed=4, plan_every=7
     )
