@@ -1,9 +1,12 @@
 """Test against control: lift with confidence intervals, p-values, SRM, CUPED and DiD.
 
-Every function takes per-unit values (one number per account: an amount, or 0/1 for a
-conversion) as arrays and returns frozen results; none reads a store or a clock. Edge
-cases answer plainly instead of with NaN: an interval that cannot be computed is absent
-and `note` says why.
+Every comparison works from each group's sufficient statistics — its size, means,
+sample variances and, for CUPED, before/after and ratios, one covariance (`Arm`,
+`Paired`) — which a store can compute next to the data, so a million units never leave
+it; each also takes per-unit values (one number per account: an amount, or 0/1 for a
+conversion) as arrays, summarised the same way. Results are frozen; nothing reads a
+store or a clock. Edge cases answer plainly instead of with NaN: an interval that cannot
+be computed is absent and `note` says why.
 
 - Means: Welch's t interval for the difference; the relative lift by the delta method.
 - Proportions: Newcombe's hybrid score interval (his method 10) for the difference, a
@@ -43,6 +46,47 @@ class Arm:
         variance = float(data.var(ddof=1)) if n > 1 else 0.0
         return cls(n=n, mean=mean, variance=variance)
 
+    @classmethod
+    def of_counts(cls, successes: int, n: int) -> Arm:
+        """Return the summary of n values of which `successes` are 1 and the rest 0."""
+        mean = successes / n if n else 0.0
+        variance = successes * (n - successes) / (n * (n - 1)) if n > 1 else 0.0
+        return cls(n=n, mean=mean, variance=variance)
+
+
+@dataclass(frozen=True)
+class Paired:
+    """One group's moments of a measure y and a second per-unit value x (a pre-period
+    value, or a ratio's denominator): size, means, sample variances and covariance."""
+
+    n: int
+    mean_y: float
+    mean_x: float
+    var_y: float
+    var_x: float
+    cov: float
+
+    @classmethod
+    def of(cls, y: np.ndarray, x: np.ndarray) -> Paired:
+        """Return the moments of two arrays of per-unit values, unit by unit."""
+        ys, xs = np.asarray(y, dtype=float), np.asarray(x, dtype=float)
+        if ys.shape != xs.shape:
+            raise ValueError("each unit needs both values")
+        first, second = Arm.of(ys), Arm.of(xs)
+        cov = float(np.cov(ys, xs, ddof=1)[0, 1]) if ys.size > 1 else 0.0
+        return cls(ys.size, first.mean, second.mean, first.variance, second.variance, cov)
+
+    @property
+    def y(self) -> Arm:
+        """Return the summary of y alone."""
+        return Arm(self.n, self.mean_y, self.var_y)
+
+    @property
+    def change(self) -> Arm:
+        """Return the summary of each unit's y − x."""
+        variance = max(0.0, self.var_y + self.var_x - 2 * self.cov)
+        return Arm(self.n, self.mean_y - self.mean_x, variance)
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -80,7 +124,11 @@ def _z(confidence: float) -> float:
 
 def compare_means(test: np.ndarray, control: np.ndarray, *, confidence: float = 0.95) -> Comparison:
     """Return Welch's interval and p-value for the difference of means, and relative lift."""
-    t, c = Arm.of(test), Arm.of(control)
+    return compare_arms(Arm.of(test), Arm.of(control), confidence=confidence)
+
+
+def compare_arms(t: Arm, c: Arm, *, confidence: float = 0.95) -> Comparison:
+    """Return Welch's interval and p-value for the difference of two groups' means."""
     if t.n < 2 or c.n < 2:
         note = "each group needs at least two units for an interval"
         point = t.mean - c.mean if t.n and c.n else None
@@ -137,12 +185,19 @@ def compare_proportions(
     t_values, c_values = np.asarray(test, dtype=float), np.asarray(control, dtype=float)
     if not np.isin(np.concatenate([t_values, c_values]), (0.0, 1.0)).all():
         raise ValueError("a proportion compares 0/1 values; use kind 'mean' for amounts")
-    t, c = Arm.of(t_values), Arm.of(c_values)
+    return compare_counts(
+        int(t_values.sum()), t_values.size, int(c_values.sum()), c_values.size,
+        confidence=confidence,
+    )  # fmt: skip
+
+
+def compare_counts(x1: int, n1: int, x2: int, n2: int, *, confidence: float = 0.95) -> Comparison:
+    """Return Newcombe's interval for p1 − p2 from successes x out of n units per group."""
+    t, c = Arm.of_counts(x1, n1), Arm.of_counts(x2, n2)
     if t.n == 0 or c.n == 0:
         empty = Interval(None, None, None)
         note = "one group has no units"
         return Comparison("proportion", confidence, t, c, empty, empty, None, note)
-    x1, x2 = int(t_values.sum()), int(c_values.sum())
     return Comparison(
         "proportion",
         confidence,
@@ -210,23 +265,32 @@ def sample_ratio(test: int, control: int, *, test_share: float) -> SampleRatio:
     return SampleRatio(test, control, test_share, p, p < SRM_ALPHA)
 
 
-def cuped(
-    test: np.ndarray,
-    control: np.ndarray,
-    *,
-    test_pre: np.ndarray,
-    control_pre: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Return both groups' values adjusted by their pre-period values, and θ."""
-    y = np.concatenate([np.asarray(test, float), np.asarray(control, float)])
-    x = np.concatenate([np.asarray(test_pre, float), np.asarray(control_pre, float)])
-    if y.shape != x.shape:
-        raise ValueError("each unit needs a pre-period value")
-    variance = float(x.var(ddof=1)) if x.size > 1 else 0.0
-    theta = float(np.cov(y, x, ddof=1)[0, 1] / variance) if variance > 0 else 0.0
-    adjusted = y - theta * (x - x.mean())
-    n = len(test)
-    return adjusted[:n], adjusted[n:], theta
+def cuped(test: Paired, control: Paired) -> tuple[Arm, Arm, float]:
+    """Return both groups' summaries of y − θ·(x − x̄), x the pre-period value, and θ.
+
+    θ = cov(y, x) ÷ var(x) over both groups together, and x̄ their pooled pre-period mean,
+    as if every unit's value were adjusted one by one.
+    """
+    total = test.n + control.n
+    if total == 0:
+        return test.y, control.y, 0.0
+    mean_x = (test.n * test.mean_x + control.n * control.mean_x) / total
+    mean_y = (test.n * test.mean_y + control.n * control.mean_y) / total
+    # Pooled co-moments: each group's own, plus what its mean's offset adds.
+    co_xy = sum(
+        (g.n - 1) * g.cov + g.n * (g.mean_x - mean_x) * (g.mean_y - mean_y)
+        for g in (test, control) if g.n
+    )  # fmt: skip
+    co_xx = sum(
+        (g.n - 1) * g.var_x + g.n * (g.mean_x - mean_x) ** 2 for g in (test, control) if g.n
+    )
+    theta = co_xy / co_xx if co_xx > 0 else 0.0
+
+    def adjusted(g: Paired) -> Arm:
+        variance = g.var_y - 2 * theta * g.cov + theta**2 * g.var_x
+        return Arm(g.n, g.mean_y - theta * (g.mean_x - mean_x), max(0.0, variance))
+
+    return adjusted(test), adjusted(control), theta
 
 
 def difference_in_differences(
@@ -238,21 +302,18 @@ def difference_in_differences(
     confidence: float = 0.95,
 ) -> Comparison:
     """Return the change in the test group less the change in control, per unit, by Welch."""
-    test_change = np.asarray(test_after, float) - np.asarray(test_before, float)
-    control_change = np.asarray(control_after, float) - np.asarray(control_before, float)
-    return compare_means(test_change, control_change, confidence=confidence)
+    return compare_arms(
+        Paired.of(test_after, test_before).change,
+        Paired.of(control_after, control_before).change,
+        confidence=confidence,
+    )
 
 
-def _ratio_variance(numerator: np.ndarray, denominator: np.ndarray) -> tuple[float, float]:
-    """Return mean(Y)/mean(X) and its delta-method variance."""
-    n = numerator.size
-    mean_y, mean_x = float(numerator.mean()), float(denominator.mean())
-    var_y = float(numerator.var(ddof=1))
-    var_x = float(denominator.var(ddof=1))
-    cov = float(np.cov(numerator, denominator, ddof=1)[0, 1])
-    ratio = mean_y / mean_x
-    variance = var_y / mean_x**2 - 2 * mean_y * cov / mean_x**3 + mean_y**2 * var_x / mean_x**4
-    return ratio, variance / n
+def _ratio_variance(group: Paired) -> tuple[float, float]:
+    """Return mean(y)/mean(x) and its delta-method variance (y the numerator)."""
+    my, mx = group.mean_y, group.mean_x
+    variance = group.var_y / mx**2 - 2 * my * group.cov / mx**3 + my**2 * group.var_x / mx**4
+    return my / mx, variance / group.n
 
 
 def compare_ratios(
@@ -267,12 +328,23 @@ def compare_ratios(
     denominator, and its variance comes from the delta method over units.
     """
     arrays = [np.asarray(a, dtype=float) for a in (*test, *control)]
-    if any(a.size < 2 for a in arrays) or arrays[0].size != arrays[1].size:
+    if arrays[0].size != arrays[1].size or arrays[2].size != arrays[3].size:
         return _undefined("each group needs at least two units with both values")
-    if arrays[1].sum() == 0 or arrays[3].sum() == 0:
+    return compare_ratio_moments(
+        Paired.of(arrays[0], arrays[1]), Paired.of(arrays[2], arrays[3]), confidence=confidence
+    )
+
+
+def compare_ratio_moments(
+    test: Paired, control: Paired, *, confidence: float = 0.95
+) -> tuple[Interval, Interval, str | None]:
+    """Return `compare_ratios` from each group's moments (y the numerator, x the denominator)."""
+    if test.n < 2 or control.n < 2:
+        return _undefined("each group needs at least two units with both values")
+    if test.mean_x == 0 or control.mean_x == 0:
         return _undefined("a group has a zero denominator")
-    rt, vt = _ratio_variance(arrays[0], arrays[1])
-    rc, vc = _ratio_variance(arrays[2], arrays[3])
+    rt, vt = _ratio_variance(test)
+    rc, vc = _ratio_variance(control)
     z = _z(confidence)
     half = z * math.sqrt(vt + vc)
     difference = Interval(rt - rc, rt - rc - half, rt - rc + half)

@@ -12,21 +12,21 @@ names them in `renewed_from`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
 import ibis
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from carecycle.measure.experiments import (
-    compare_means,
-    compare_proportions,
-    compare_ratios,
+    Arm,
+    Paired,
+    compare_arms,
+    compare_counts,
+    compare_ratio_moments,
     cuped,
-    difference_in_differences,
 )
 from carecycle.measure.report import MEASURES, Level, Lift, Side
 from carecycle.store.schema import CHANNEL_STATUSES, RESPONSES
@@ -35,6 +35,8 @@ Tables = Mapping[str, Any]
 REACHED = ("delivered", "opened", "clicked", "reached", "responded", "completed", "unsubscribed")
 MISSED = ("bounced", "failed", "not_reached")
 CYCLE_KEYS = ("scope", "account_id", "cycle")
+# Products per word of an order's product mask: bits 0–61 keep every mask positive.
+WORD_BITS = 62
 # The unit column each measure compares (transaction size, a ratio, reads revenue and orders).
 MEASURE_COLUMNS = {
     "revenue": "revenue",
@@ -54,66 +56,86 @@ def _flag(condition: Any) -> Any:
     return ibis.ifelse(condition, 1, 0).cast("int64")
 
 
-def booked_lines(tables: Tables, *, since: date | None = None, until: date | None = None) -> Any:
-    """Return every booked order line (ordered within [since, until] when given) with its
-    account, day number and amount as recorded."""
-    orders, lines = tables["orders"], tables["order_lines"]
-    booked = orders.filter(orders.status == "booked")
-    if since is not None:
-        booked = booked.filter(booked.ordered_on >= since)
-    if until is not None:
-        booked = booked.filter(booked.ordered_on <= until)
-    joined = booked.join(lines, booked.order_id == lines.order_id)
-    return joined.select(
-        account_id=booked.account_id,
-        order_id=booked.order_id,
-        product_id=lines.product_id,
-        amount=lines.amount,
-        day=booked.ordered_on.epoch_days().cast("int64"),
-    )
-
-
 def _span(start: date, end: date) -> int:
     return _day(end) - _day(start) + 1
 
 
-def report_lines(tables: Tables, *, start: date, end: date) -> Any:
-    """Return the booked lines a unit of a period can claim: the pre-period's and the period's.
+def product_words(tables: Tables) -> int:
+    """Return how many words of product bits `report_orders` needs: one bit per product sold."""
+    sold = int(tables["order_lines"].product_id.nunique().execute())
+    return max(1, -(-sold // WORD_BITS))
 
-    A report reads them many times (program, stage and touch units); caching this once
-    saves joining every order line to its order for each of them.
+
+def _product_bits(tables: Tables) -> Any:
+    """Return each product sold with its word and bit: products ranked by id, 62 a word."""
+    sold = tables["order_lines"].select("product_id").distinct()
+    ranked = sold.mutate(rank=ibis.row_number().over(order_by=sold.product_id))
+    return ranked.select(
+        "product_id", word=ranked["rank"] // WORD_BITS, bit=(ranked["rank"] % WORD_BITS)
+    )
+
+
+def report_orders(tables: Tables, *, start: date, end: date, words: int) -> Any:
+    """Return the booked orders a unit of a period can claim, the pre-period's and the
+    period's: one row per order with its account, day number, amount, and the products
+    on its lines as bits (`mask0` … one word per 62 products, see `product_words`).
+
+    Units count orders, revenue and distinct products (a bitwise OR of their orders'
+    masks) from these rows alone; a report computes them once for all its units.
     """
-    return booked_lines(tables, since=start - timedelta(_span(start, end)), until=end)
-
-
-def _per_unit(pairs: Any, keys: list[str], flags: dict[str, str]) -> Any:
-    """Return per unit: revenue, orders and distinct products of the pairs under each flag.
-
-    Orders, then products, are made distinct first, so that no distinct count is needed:
-    a line's order has one day, so its flags are the same on every line of the order.
-    """
-    orders = pairs.group_by([*keys, "order_id"]).aggregate(
-        amount=pairs.amount.sum(), **{f: pairs[f].max() for f in flags}
+    orders, lines = tables["orders"], tables["order_lines"]
+    marked = lines.join(_product_bits(tables), "product_id")
+    bit = ibis.literal(1).cast("int64") << marked.bit.cast("int32")
+    per_order = marked.group_by("order_id").aggregate(
+        amount=marked.amount.cast("float64").sum(),
+        **{f"mask{w}": bit.bit_or(where=marked.word == w) for w in range(words)},
     )
-    money = orders.group_by(keys).aggregate(
-        **{f"revenue{s}": orders.amount.sum(where=orders[f] == 1) for f, s in flags.items()},
-        **{f"orders{s}": orders.count(where=orders[f] == 1) for f, s in flags.items()},
+    first = start - timedelta(_span(start, end))
+    booked = orders.filter(orders.status == "booked", orders.ordered_on.between(first, end))
+    joined = booked.join(per_order, "order_id")
+    return joined.select(
+        "account_id",
+        "amount",
+        day=joined.ordered_on.epoch_days().cast("int64"),
+        **{f"mask{w}": joined[f"mask{w}"].fill_null(0) for w in range(words)},
     )
-    products = pairs.group_by([*keys, "product_id"]).aggregate(**{f: pairs[f].max() for f in flags})
-    goods = products.group_by(keys).aggregate(
-        **{f"products{s}": products[f].sum() for f, s in flags.items()}
-    )
-    return money.join(goods, keys)
 
 
-def _outcomes(units: Any, per_unit: Any, keys: list[str], suffixes: list[str]) -> Any:
+def _words(orders: Any) -> list[str]:
+    return [c for c in orders.columns if c.startswith("mask")]
+
+
+def _popcount(mask: Any) -> Any:
+    """Return the number of bits set in a non-negative 64-bit integer (SWAR, portable SQL)."""
+    x = mask - ((mask >> 1) & 0x5555555555555555)
+    x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F
+    x = x + (x >> 8)
+    x = x + (x >> 16)
+    x = x + (x >> 32)
+    return x & 0x7F
+
+
+def _claimed(pairs: Any, key: str, flags: dict[str, Any], masks: list[str]) -> Any:
+    """Return per unit the revenue, orders and product masks of its pairs under each flag."""
+    found = {}
+    for suffix, flag in flags.items():
+        found[f"revenue{suffix}"] = pairs.amount.sum(where=flag)
+        found[f"orders{suffix}"] = pairs.count(where=flag)
+        for mask in masks:
+            found[f"{mask}{suffix}"] = pairs[mask].bit_or(where=flag)
+    return pairs.group_by(key).aggregate(**found)
+
+
+def _outcomes(units: Any, per_unit: Any, key: str, suffixes: list[str], masks: list[str]) -> Any:
     """Return the units with their outcomes, 0 where a unit bought nothing."""
-    found = units.left_join(per_unit, keys)
+    found = units.left_join(per_unit, key)
     filled = {}
     for suffix in suffixes:
         filled[f"revenue{suffix}"] = found[f"revenue{suffix}"].fill_null(0).cast("float64")
         filled[f"orders{suffix}"] = found[f"orders{suffix}"].fill_null(0).cast("int64")
-        filled[f"products{suffix}"] = found[f"products{suffix}"].fill_null(0).cast("int64")
+        counts = [_popcount(found[f"{m}{suffix}"].fill_null(0)) for m in masks]
+        filled[f"products{suffix}"] = sum(counts[1:], counts[0]).cast("int64")
     return found.select(*units.columns, **filled)
 
 
@@ -124,11 +146,11 @@ def assigned_by(tables: Tables, program_id: str, end: date) -> Any:
 
 
 def program_units(
-    tables: Tables, program_id: str, *, start: date, end: date, lines: Any | None = None
+    tables: Tables, program_id: str, *, start: date, end: date, orders: Any | None = None
 ) -> Any:
     """Return one row per account of the program: arm, outcomes in and before the period.
 
-    `lines` are the booked lines to claim from (default: `report_lines` of the period).
+    `orders` are the orders to claim from (default: `report_orders` of the period).
     """
     mine = assigned_by(tables, program_id, end)
     joined = mine.mutate(joined=mine.assigned_on.epoch_days().cast("int64"))
@@ -138,22 +160,17 @@ def program_units(
         low=ibis.greatest(joined.joined, ibis.literal(_day(start))),
         high=ibis.literal(_day(end)),
     )
-    lines = report_lines(tables, start=start, end=end) if lines is None else lines
+    if orders is None:
+        orders = report_orders(tables, start=start, end=end, words=product_words(tables))
     first = _day(start) - _span(start, end)
     pairs = units.join(
-        lines,
-        (units.account_id == lines.account_id) & lines.day.between(first, _day(end)),
+        orders,
+        (units.account_id == orders.account_id) & orders.day.between(first, _day(end)),
     )
-    pairs = pairs.select(
-        units.account_id,
-        lines.order_id,
-        lines.product_id,
-        lines.amount,
-        inside=_flag(lines.day >= units.low),
-        before=_flag(lines.day < _day(start)),
-    )
-    per_unit = _per_unit(pairs, ["account_id"], {"inside": "", "before": "_pre"})
-    return _outcomes(units, per_unit, ["account_id"], ["", "_pre"])
+    flags = {"": pairs.day >= pairs.low, "_pre": pairs.day < _day(start)}
+    masks = _words(orders)
+    per_unit = _claimed(pairs, "account_id", flags, masks)
+    return _outcomes(units, per_unit, "account_id", ["", "_pre"], masks)
 
 
 def cycle_units(
@@ -164,27 +181,27 @@ def cycle_units(
     start: date,
     end: date,
     window_days: int,
-    lines: Any | None = None,
+    orders: Any | None = None,
 ) -> Any:
     """Return one row per (stage or touch, cycle) due in the period, with arm and outcomes.
 
-    `lines` are the booked lines to claim from (default: `report_lines` of the period).
+    `orders` are the orders to claim from (default: `report_orders` of the period).
     """
     units = _due_cycles(tables, program_id, level=level, start=start, end=end)
     units = units.mutate(
-        low=units.first, high=ibis.least(units.first + window_days, ibis.literal(_day(end)))
+        low=units.first,
+        high=ibis.least(units.first + window_days, ibis.literal(_day(end))),
     )
-    lines = report_lines(tables, start=start, end=end) if lines is None else lines
+    if orders is None:
+        orders = report_orders(tables, start=start, end=end, words=product_words(tables))
     pairs = units.join(
-        lines,
-        (units.account_id == lines.account_id) & lines.day.between(units.low, units.high),
+        orders,
+        (units.account_id == orders.account_id) & orders.day.between(units.low, units.high),
     )
-    pairs = pairs.select(
-        *(units[k] for k in CYCLE_KEYS), "order_id", "product_id", "amount", inside=ibis.literal(1)
-    )
-    per_unit = _per_unit(pairs, list(CYCLE_KEYS), {"inside": ""})
-    units = _outcomes(units, per_unit, list(CYCLE_KEYS), [""])
-    return _with_renewal(units, tables, start=start, end=end)
+    masks = _words(orders)
+    per_unit = _claimed(pairs, "unit", {"": ibis.literal(True)}, masks)
+    units = _outcomes(units, per_unit, "unit", [""], masks)
+    return _with_renewal(units.drop("unit"), tables, start=start, end=end)
 
 
 def cycle_renewals(
@@ -217,11 +234,13 @@ def _cycles(due: Any, level: Literal["stage", "touch"]) -> Any:
         "responded": _flag(due.status.isin(RESPONSES)),
     }
     first = due.due_on.epoch_days().cast("int64")
+    # A unit is known by one of its touches: the first by uid, the same on every evaluation.
     if level == "touch":
         # The store keeps one touch per (program, touch, account, cycle): a row is a unit.
-        return due.select(*CYCLE_KEYS, "agreement_id", first=first, **flags)
+        return due.select(*CYCLE_KEYS, "agreement_id", unit=due.touch_uid, first=first, **flags)
     return due.group_by(CYCLE_KEYS).aggregate(
         agreement_id=due.agreement_id.max(),
+        unit=due.touch_uid.min(),
         first=first.min(),
         **{name: flag.max() for name, flag in flags.items()},
     )
@@ -257,14 +276,82 @@ def program_renewals(tables: Tables, program_id: str, *, start: date, end: date)
     return _with_renewal(units, tables, start=start, end=end)
 
 
-def _split(table: pa.Table, column: str) -> tuple[np.ndarray, np.ndarray]:
-    test = np.asarray(pc.equal(table["arm"], "test").to_numpy(zero_copy_only=False), dtype=bool)
-    values = np.asarray(table[column].to_numpy(zero_copy_only=False), dtype=float)
-    return values[test], values[~test]
+def arm_moments(
+    units: Any,
+    *,
+    by: Sequence[str] = (),
+    means: Sequence[str] = (),
+    pairs: Sequence[tuple[str, str]] = (),
+    counts: Sequence[str] = (),
+) -> Any:
+    """Return per group of `by` and arm what the comparisons need of the units, and no more.
+
+    `means` get their mean and sample variance, `pairs` their sample covariance (both
+    columns must be in `means`), and 0/1 `counts` the units where known and their sum.
+    A report thus fetches a few rows per scope instead of every unit.
+    """
+    values = {c: units[c].cast("float64") for c in {*means, *(c for pair in pairs for c in pair)}}
+    found: dict[str, Any] = {"n": units.count()}
+    for column in means:
+        found[f"{column}_mean"] = values[column].mean()
+        found[f"{column}_var"] = values[column].var(how="sample")
+    for y, x in pairs:
+        found[f"{y}_{x}_cov"] = values[y].cov(values[x], how="sample")
+    for column in counts:
+        found[f"{column}_n"] = units[column].count()
+        found[f"{column}_sum"] = units[column].cast("int64").sum()
+    return units.group_by([*by, "arm"]).aggregate(**found)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One arm's row of `arm_moments`: its summaries by column."""
+
+    values: Mapping[str, Any]
+
+    @property
+    def n(self) -> int:
+        """Return the number of units."""
+        return int(self.values.get("n") or 0)
+
+    def _get(self, name: str) -> float:
+        return float(self.values.get(name) or 0.0)
+
+    def has(self, column: str) -> bool:
+        """Return whether the column's mean was computed."""
+        return f"{column}_mean" in self.values
+
+    def arm(self, column: str) -> Arm:
+        """Return the summary of one column."""
+        return Arm(self.n, self._get(f"{column}_mean"), self._get(f"{column}_var"))
+
+    def paired(self, y: str, x: str) -> Paired:
+        """Return the moments of two columns computed together (see `arm_moments` pairs)."""
+        return Paired(
+            self.n, self._get(f"{y}_mean"), self._get(f"{x}_mean"),
+            self._get(f"{y}_var"), self._get(f"{x}_var"), self._get(f"{y}_{x}_cov"),
+        )  # fmt: skip
+
+    def count(self, column: str) -> tuple[int, int]:
+        """Return the 0/1 column's successes and the units where it is known."""
+        return int(self._get(f"{column}_sum")), int(self._get(f"{column}_n"))
+
+
+NO_UNITS = Group({})
+
+
+def groups_by_arm(
+    table: pa.Table, by: Sequence[str] = ()
+) -> dict[tuple[Any, ...], dict[str, Group]]:
+    """Return the rows of `arm_moments` by their `by` values, then by arm."""
+    found: dict[tuple[Any, ...], dict[str, Group]] = {}
+    for row in table.to_pylist():
+        found.setdefault(tuple(row[k] for k in by), {})[row["arm"]] = Group(row)
+    return found
 
 
 def compare_measure(
-    table: pa.Table,
+    arms: Mapping[str, Group],
     measure: str,
     *,
     level: Level,
@@ -272,24 +359,23 @@ def compare_measure(
     name: str,
     confidence: float,
 ) -> Lift:
-    """Return the lift of one measure between the table's test and holdout units."""
+    """Return the lift of one measure between the test and holdout arms' moments."""
+    test, control = arms.get("test", NO_UNITS), arms.get("holdout", NO_UNITS)
     kind = MEASURES[measure].kind
     if kind == "ratio":
-        return _ratio_lift(table, measure, level, scope, name, confidence)
+        return _ratio_lift(test, control, measure, level, scope, name, confidence)
     column = MEASURE_COLUMNS[measure]
-    if measure == "renewal_rate":
-        table = table.filter(table["renewed"].is_valid())
-    test, control = _split(table, column)
-    compare = compare_proportions if kind == "proportion" else compare_means
-    found = compare(test, control, confidence=confidence)
+    if kind == "proportion":
+        found = compare_counts(*test.count(column), *control.count(column), confidence=confidence)
+    else:
+        found = compare_arms(test.arm(column), control.arm(column), confidence=confidence)
     adjusted = before_after = None
-    if f"{column}_pre" in table.column_names and test.size > 1 and control.size > 1:
-        test_pre, control_pre = _split(table, f"{column}_pre")
-        t, c, _ = cuped(test, control, test_pre=test_pre, control_pre=control_pre)
-        adjusted = compare_means(t, c, confidence=confidence).difference
-        before_after = difference_in_differences(
-            test_pre, test, control_pre, control, confidence=confidence
-        ).difference
+    pre = f"{column}_pre"
+    if test.has(pre) and test.n > 1 and control.n > 1:
+        t, c = test.paired(column, pre), control.paired(column, pre)
+        adjusted_t, adjusted_c, _ = cuped(t, c)
+        adjusted = compare_arms(adjusted_t, adjusted_c, confidence=confidence).difference
+        before_after = compare_arms(t.change, c.change, confidence=confidence).difference
     return Lift(
         level, scope, name, measure,
         Side(found.test.n, found.test.mean), Side(found.control.n, found.control.mean),
@@ -298,27 +384,22 @@ def compare_measure(
 
 
 def _ratio_lift(
-    table: pa.Table, measure: str, level: Level, scope: str, name: str, confidence: float
+    test: Group,
+    control: Group,
+    measure: str,
+    level: Level,
+    scope: str,
+    name: str,
+    confidence: float,
 ) -> Lift:
-    revenue_t, revenue_c = _split(table, "revenue")
-    orders_t, orders_c = _split(table, "orders")
-    difference, relative, note = compare_ratios(
-        (revenue_t, orders_t), (revenue_c, orders_c), confidence=confidence
-    )
+    t, c = test.paired("revenue", "orders"), control.paired("revenue", "orders")
+    difference, relative, note = compare_ratio_moments(t, c, confidence=confidence)
     return Lift(
-        level,
-        scope,
-        name,
-        measure,
-        Side(revenue_t.size, _safe_ratio(revenue_t, orders_t)),
-        Side(revenue_c.size, _safe_ratio(revenue_c, orders_c)),
-        difference,
-        relative,
-        None,
-        note,
-    )
+        level, scope, name, measure,
+        Side(t.n, _safe_ratio(t)), Side(c.n, _safe_ratio(c)),
+        difference, relative, None, note,
+    )  # fmt: skip
 
 
-def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> float:
-    total = float(denominator.sum())
-    return float(numerator.sum()) / total if total else 0.0
+def _safe_ratio(group: Paired) -> float:
+    return group.mean_y / group.mean_x if group.mean_x else 0.0

@@ -9,21 +9,22 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from carecycle.errors import InputError
 from carecycle.measure.experiments import Return, program_return, sample_ratio
 from carecycle.measure.kpis import KPIS, evaluate_kpis
 from carecycle.measure.lifts import (
     MISSED,
+    NO_UNITS,
     REACHED,
+    Group,
+    arm_moments,
     compare_measure,
     cycle_units,
+    groups_by_arm,
+    product_words,
     program_renewals,
     program_units,
-    report_lines,
+    report_orders,
 )
 from carecycle.measure.report import (
     ChannelActivity,
@@ -42,10 +43,20 @@ PROGRAM_MEASURES = (
     "revenue", "purchase_frequency", "transaction_size", "cross_purchase", "renewal_rate",
 )  # fmt: skip
 CYCLE_MEASURES = ("influenced_revenue", "purchase_frequency", "cross_purchase", "renewal_rate")
-# The columns the lifts and the funnel read: fetching no more keeps the transfer small.
+# What the lifts and the funnel read of the units, per arm: means, variances, covariances
+# (CUPED and before/after pair each outcome with its pre-period; a ratio pairs revenue with
+# orders) and counts.
 OUTCOME_COLUMNS = ("revenue", "orders", "products")
-PROGRAM_COLUMNS = ("arm", *OUTCOME_COLUMNS, *(f"{c}_pre" for c in OUTCOME_COLUMNS))
-CYCLE_COLUMNS = ("scope", "arm", "touched", "responded", "renewed", *OUTCOME_COLUMNS)
+PROGRAM_MOMENTS: dict[str, Any] = {
+    "means": (*OUTCOME_COLUMNS, *(f"{c}_pre" for c in OUTCOME_COLUMNS)),
+    "pairs": (*((c, f"{c}_pre") for c in OUTCOME_COLUMNS), ("revenue", "orders")),
+}
+CYCLE_MOMENTS: dict[str, Any] = {
+    "by": ("scope",),
+    "means": OUTCOME_COLUMNS,
+    "counts": ("touched", "responded", "renewed"),
+}
+Arms = dict[str, Group]
 Progress = Callable[[str], None]
 
 
@@ -72,9 +83,7 @@ def build_report(
     note = say or (lambda _step: None)
     program, tables = found.program, store.tables()
     window = options.attribution_days
-    units, renewals, stage_units, touch_units = _units(store, program.id, start, end, window, note)
-    stages = _by_scope(stage_units, [s.id for s in program.stages])
-    touches = _by_scope(touch_units, [t.id for t in program.touches])
+    units, renewals, stages, touches = _moments(store, program.id, start, end, window, note)
     note("channels")
     channels = _channels(tables, program.id, start, end, options.costs or {})
     note("key performance indicators")
@@ -83,8 +92,9 @@ def build_report(
     lifts = _program_lifts(program, units, renewals, options.confidence)
     lifts += _cycle_lifts(program, "stage", stages, options.confidence)
     lifts += _cycle_lifts(program, "touch", touches, options.confidence)
-    test = int(pc.sum(pc.equal(units["arm"], "test")).as_py() or 0)
-    arms = sample_ratio(test, units.num_rows - test, test_share=1 - program.holdout.share)
+    test = units.get("test", NO_UNITS).n
+    control = units.get("holdout", NO_UNITS).n
+    arms = sample_ratio(test, control, test_share=1 - program.holdout.share)
     return ProgramReport(
         program.id, program.name, start, end, options.confidence, window, arms, kpis,
         _funnel(program, stages), channels, tuple(lifts),
@@ -115,61 +125,55 @@ def _once(store: Store, expr: Any) -> Iterator[Any]:
             pass
 
 
-def _units(
+def _moments(
     store: Store,
     program_id: str,
     start: date,
     end: date,
     window: int,
     note: Progress,
-) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Return the program's units, its renewals, and its stage and touch units."""
+) -> tuple[Arms, Arms, dict[str, Arms], dict[str, Arms]]:
+    """Return the arms' moments of the program's units and renewals, and of each stage's
+    and each touch's units."""
     tables = store.tables()
     note("accounts and arms")
-    # Every kind of unit claims purchases from the same lines: join them to orders once.
-    with _once(store, report_lines(tables, start=start, end=end)) as lines:
-        units = program_units(tables, program_id, start=start, end=end, lines=lines)
+    # Every kind of unit claims purchases from the same orders: gather them once.
+    claimable = report_orders(tables, start=start, end=end, words=product_words(tables))
+    with _once(store, claimable) as orders:
+        units = program_units(tables, program_id, start=start, end=end, orders=orders)
         renewals = program_renewals(tables, program_id, start=start, end=end)
-        found = [units.select(*PROGRAM_COLUMNS).to_pyarrow(), renewals.to_pyarrow()]
+        program = arm_moments(units, **PROGRAM_MOMENTS).to_pyarrow()
+        renewed = arm_moments(renewals, counts=("renewed",)).to_pyarrow()
         note("stages and touches")
+        cycles = []
         for level in ("stage", "touch"):
-            cycles = cycle_units(
+            found = cycle_units(
                 tables, program_id, level=level, start=start, end=end, window_days=window,
-                lines=lines,
+                orders=orders,
             )  # fmt: skip
-            found.append(cycles.select(*CYCLE_COLUMNS).to_pyarrow())
-    return found[0], found[1], found[2], found[3]
+            cycles.append(arm_moments(found, **CYCLE_MOMENTS).to_pyarrow())
+    stages, touches = (
+        {scope: arms for (scope,), arms in groups_by_arm(table, ["scope"]).items()}
+        for table in cycles
+    )
+    return groups_by_arm(program).get((), {}), groups_by_arm(renewed).get((), {}), stages, touches
 
 
-def _program_lifts(
-    program: Program, units: pa.Table, renewals: pa.Table, confidence: float
-) -> list[Lift]:
+def _program_lifts(program: Program, units: Arms, renewals: Arms, confidence: float) -> list[Lift]:
     found = []
     for measure in PROGRAM_MEASURES:
-        table = renewals if measure == "renewal_rate" else units
+        arms = renewals if measure == "renewal_rate" else units
         found.append(
             compare_measure(
-                table, measure, level="program", scope=program.id, name=program.name,
+                arms, measure, level="program", scope=program.id, name=program.name,
                 confidence=confidence,
             )
         )  # fmt: skip
     return found
 
 
-def _by_scope(units: pa.Table, scopes: list[str]) -> dict[str, pa.Table]:
-    """Return the units of each of the scopes, in their order, comparing scope names once."""
-    encoded = pc.dictionary_encode(units["scope"]).combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    rest = units.drop_columns(["scope"]).combine_chunks()
-    known = {str(scope): code for code, scope in enumerate(encoded.dictionary.to_pylist())}
-    return {
-        scope: rest.take(np.flatnonzero(codes == known[scope])) if scope in known else rest[:0]
-        for scope in scopes
-    }
-
-
 def _cycle_lifts(
-    program: Program, level: Level, units: dict[str, pa.Table], confidence: float
+    program: Program, level: Level, units: dict[str, Arms], confidence: float
 ) -> list[Lift]:
     names = (
         {s.id: s.name for s in program.stages}
@@ -178,33 +182,33 @@ def _cycle_lifts(
     )
     found = []
     for scope, name in names.items():
-        mine = units[scope]
-        if mine.num_rows == 0:
+        arms = units.get(scope)
+        if not arms:
             continue
         for measure in CYCLE_MEASURES:
-            if measure == "renewal_rate" and mine["renewed"].null_count == mine.num_rows:
+            if measure == "renewal_rate" and not any(g.count("renewed")[1] for g in arms.values()):
                 continue
             found.append(
                 compare_measure(
-                    mine, measure, level=level, scope=scope, name=name, confidence=confidence
+                    arms, measure, level=level, scope=scope, name=name, confidence=confidence
                 )
             )
     return found
 
 
-def _funnel(program: Program, stages: dict[str, pa.Table]) -> tuple[FunnelStage, ...]:
+def _funnel(program: Program, stages: dict[str, Arms]) -> tuple[FunnelStage, ...]:
     found = []
     for stage in program.stages:
-        mine = stages[stage.id]
-        test = mine.filter(pc.equal(mine["arm"], "test"))
+        arms = stages.get(stage.id, {})
+        test, control = arms.get("test", NO_UNITS), arms.get("holdout", NO_UNITS)
         found.append(
             FunnelStage(
                 stage.id,
                 stage.name,
-                test.num_rows,
-                mine.num_rows - test.num_rows,
-                int(pc.sum(test["touched"]).as_py() or 0),
-                int(pc.sum(test["responded"]).as_py() or 0),
+                test.n,
+                control.n,
+                test.count("touched")[0],
+                test.count("responded")[0],
             )
         )
     return tuple(found)

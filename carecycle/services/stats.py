@@ -13,7 +13,9 @@ from carecycle.errors import InputError
 from carecycle.measure.experiments import (
     Comparison,
     Kind,
+    Paired,
     SampleRatio,
+    compare_arms,
     compare_means,
     compare_proportions,
     cuped,
@@ -82,7 +84,7 @@ def compare_files(
     if pre_column is None:
         return GroupComparison(column, found, srm)
     adjusted_t, adjusted_c, theta = cuped(
-        t, c, test_pre=read_column(test, pre_column), control_pre=read_column(control, pre_column)
+        Paired.of(t, read_column(test, pre_column)), Paired.of(c, read_column(control, pre_column))
     )
-    adjusted = compare_means(adjusted_t, adjusted_c, confidence=confidence)
+    adjusted = compare_arms(adjusted_t, adjusted_c, confidence=confidence)
     return GroupComparison(column, found, srm, adjusted, theta)

@@ -11,6 +11,8 @@ from scipy import stats
 
 from carecycle.measure.experiments import (
     Interval,
+    Paired,
+    compare_counts,
     compare_means,
     compare_proportions,
     compare_ratios,
@@ -134,12 +136,30 @@ def test_sample_ratio_mismatch_is_the_chi_square_hand_computation() -> None:
 def test_cuped_removes_what_the_pre_period_explains() -> None:
     pre = np.array([10.0, 20, 30, 40, 50, 60])
     post = pre * 2 + np.array([1.0, -1, 1, -1, 1, -1])
-    adjusted_t, adjusted_c, theta = cuped(post[:3], post[3:], test_pre=pre[:3], control_pre=pre[3:])
+    test, control = Paired.of(post[:3], pre[:3]), Paired.of(post[3:], pre[3:])
+    adjusted_t, adjusted_c, theta = cuped(test, control)
     expected_theta = np.cov(post, pre, ddof=1)[0, 1] / np.var(pre, ddof=1)
     assert theta == pytest.approx(expected_theta)
-    adjusted = np.concatenate([adjusted_t, adjusted_c])
-    assert adjusted == pytest.approx(post - theta * (pre - pre.mean()))
+    # The groups' moments give what adjusting every unit one by one gives.
+    adjusted = post - theta * (pre - pre.mean())
+    for found, values in ((adjusted_t, adjusted[:3]), (adjusted_c, adjusted[3:])):
+        assert found.mean == pytest.approx(values.mean())
+        assert found.variance == pytest.approx(values.var(ddof=1))
     assert adjusted.var() < post.var() / 100
+
+
+def test_moments_give_what_the_units_give() -> None:
+    rng = np.random.default_rng(7)
+    y, x = rng.lognormal(3, 1, 50), rng.poisson(2, 50).astype(float)
+    moments = Paired.of(y, x)
+    assert (moments.y.mean, moments.y.variance) == (y.mean(), y.var(ddof=1))
+    assert moments.change.mean == pytest.approx((y - x).mean())
+    assert moments.change.variance == pytest.approx((y - x).var(ddof=1))
+    hits = (rng.random(40) < 0.3).astype(float)
+    from_units = compare_proportions(hits[:25], hits[25:])
+    from_counts = compare_counts(int(hits[:25].sum()), 25, int(hits[25:].sum()), 15)
+    assert from_counts.difference == from_units.difference
+    assert from_counts.test.variance == pytest.approx(from_units.test.variance)
 
 
 def test_difference_in_differences_is_the_change_less_the_control_change() -> None:

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from carecycle.measure.lifts import (
+    Group,
+    arm_moments,
     compare_measure,
     cycle_units,
+    groups_by_arm,
     program_renewals,
     program_units,
 )
@@ -113,6 +116,30 @@ def test_program_units_count_booked_orders_from_the_day_an_account_joined(world:
     assert (a3["arm"], a3["revenue"], a3["orders"]) == ("holdout", 80.0, 1)
 
 
+def test_distinct_products_span_several_words_of_product_bits(store: Store) -> None:
+    # 130 products need three words of 62 bits; A1 buys the first and the last of each word
+    # (six products) over two orders inside the period, and one of them again.
+    ids = [f"P{k:03}" for k in range(130)]
+    bought = ["P000", "P061", "P062", "P123", "P124", "P129"]
+    load(
+        store,
+        holdout_assignments=[_assign("A1", "test", date(2024, 11, 1))],
+        orders=[
+            _order("O1", "A1", date(2025, 1, 3)),
+            _order("O2", "A1", date(2025, 1, 4)),
+            _order("O9", "A1", date(2024, 12, 9)),
+        ],
+        order_lines=[
+            *(_line("O1", k, product, 1.0) for k, product in enumerate(bought[:4])),
+            *(_line("O2", k, product, 1.0) for k, product in enumerate(bought[3:])),
+            *(_line("O9", k, product, 1.0) for k, product in enumerate(ids)),
+        ],
+    )
+    units = _rows(program_units(store.tables(), "P1", start=START, end=END), "account_id")
+    assert (units["A1"]["products"], units["A1"]["orders"], units["A1"]["revenue"]) == (6, 2, 7.0)
+    assert units["A1"]["products_pre"] == 130
+
+
 def test_a_stage_unit_claims_purchases_within_the_attribution_window(world: Store) -> None:
     tables = world.tables()
     units = cycle_units(tables, "P1", level="stage", start=START, end=END, window_days=7)
@@ -141,14 +168,24 @@ def test_renewal_counts_live_agreements_that_ended_in_the_period(world: Store) -
     }
 
 
+def _arms(units: Any, **moments: Any) -> dict[str, Group]:
+    return groups_by_arm(arm_moments(units, **moments).to_pyarrow())[()]
+
+
 def test_a_lift_compares_the_arms_of_the_units(world: Store) -> None:
-    table = program_renewals(world.tables(), "P1", start=START, end=END).to_pyarrow()
+    renewals = _arms(
+        program_renewals(world.tables(), "P1", start=START, end=END), counts=["renewed"]
+    )
     lift = compare_measure(
-        table, "renewal_rate", level="program", scope="P1", name="P", confidence=0.95
+        renewals, "renewal_rate", level="program", scope="P1", name="P", confidence=0.95
     )
     assert (lift.test.n, lift.test.value, lift.control.n, lift.control.value) == (1, 1.0, 1, 0.0)
     assert lift.difference.estimate == 1.0
-    units = program_units(world.tables(), "P1", start=START, end=END).to_pyarrow()
+    units = _arms(
+        program_units(world.tables(), "P1", start=START, end=END),
+        means=["revenue", "orders", "revenue_pre"],
+        pairs=[("revenue", "orders"), ("revenue", "revenue_pre")],
+    )
     revenue = compare_measure(
         units, "revenue", level="program", scope="P1", name="P", confidence=0.95
     )
