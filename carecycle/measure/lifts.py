@@ -6,8 +6,10 @@ outcomes counted from the day it joined the program (or the period's start) to t
 period's end, with the same span before the period as its pre-period. At stage and
 touch level a unit is one cycle that reached the stage or the touch — in the control arm
 as a held-out touch — with outcomes in the attribution window after its first due day.
-Renewal counts agreements that ended within the period: renewed when a later agreement
-names them in `renewed_from`.
+Renewal counts agreements that reached their end within the period (not cancelled by
+then), at every level: renewed when an agreement not cancelled by its own start names
+them in `renewed_from`. A unit whose agreement did not end in the period, or was
+cancelled before its end, has no renewal outcome.
 """
 
 from __future__ import annotations
@@ -246,11 +248,25 @@ def _cycles(due: Any, level: Literal["stage", "touch"]) -> Any:
     )
 
 
+def reached_end(agreements: Any, start: date, end: date) -> Any:
+    """Return the agreements that reached their end in the period: `end_on` within it and
+    not cancelled by then (no `cancelled_on`, or one after `end_on`)."""
+    kept = agreements.cancelled_on.isnull() | (agreements.cancelled_on > agreements.end_on)
+    return agreements.filter(agreements.end_on.between(start, end), kept)
+
+
+def renewing(agreements: Any) -> Any:
+    """Return the agreements that renew another (`renewed_from`) and were not cancelled by
+    their own start."""
+    valid = agreements.cancelled_on.isnull() | (agreements.cancelled_on > agreements.start_on)
+    return agreements.filter(agreements.renewed_from.notnull(), valid)
+
+
 def _with_renewal(units: Any, tables: Tables, *, start: date, end: date) -> Any:
-    """Add `renewed` (1/0) for units whose agreement ended in the period, else null."""
+    """Add `renewed` (1/0) for units whose agreement reached its end in the period, else null."""
     agreements = tables["agreements"]
-    ended = agreements.filter(agreements.end_on >= start, agreements.end_on <= end)
-    successors = agreements.filter(agreements.renewed_from.notnull())
+    ended = reached_end(agreements, start, end)
+    successors = renewing(agreements)
     renewed = successors.select(renewed_id=successors.renewed_from).distinct()
     flags = ended.left_join(renewed, ended.agreement_id == renewed.renewed_id)
     flags = flags.select(
@@ -262,14 +278,9 @@ def _with_renewal(units: Any, tables: Tables, *, start: date, end: date) -> Any:
 
 
 def program_renewals(tables: Tables, program_id: str, *, start: date, end: date) -> Any:
-    """Return one row per agreement of a program account that ended in the period."""
+    """Return one row per agreement of a program account that reached its end in the period."""
     mine = assigned_by(tables, program_id, end)
-    agreements = tables["agreements"]
-    ended = agreements.filter(
-        agreements.end_on >= start,
-        agreements.end_on <= end,
-        agreements.cancelled_on.isnull(),
-    )
+    ended = reached_end(tables["agreements"], start, end)
     units = ended.join(mine.select("account_id", "arm"), "account_id").select(
         "account_id", "agreement_id", "arm"
     )

@@ -172,6 +172,39 @@ def _arms(units: Any, **moments: Any) -> dict[str, Group]:
     return groups_by_arm(arm_moments(units, **moments).to_pyarrow())[()]
 
 
+def test_renewal_is_counted_alike_for_the_program_and_its_touches(store: Store) -> None:
+    # K1 was cancelled before its end: it never reached it. K2's successor was cancelled by
+    # its own start: no renewal. K3 was cancelled only after its end and renewed.
+    load(
+        store,
+        holdout_assignments=[_assign("A1", "test", date(2024, 11, 1))],
+        agreements=[
+            _agreement("K1", "A1", date(2025, 1, 20), cancelled_on=date(2025, 1, 10)),
+            _agreement("K2", "A1", date(2025, 1, 25)),
+            _agreement(
+                "K2b", "A1", date(2026, 1, 25), renewed_from="K2",
+                start_on=date(2025, 1, 26), cancelled_on=date(2025, 1, 26),
+            ),
+            _agreement("K3", "A1", date(2025, 1, 26), cancelled_on=date(2025, 2, 15)),
+            _agreement(
+                "K3b", "A1", date(2026, 1, 26), renewed_from="K3", start_on=date(2025, 1, 27)
+            ),
+        ],
+        touches=[
+            _touch(f"u{k}", "t1", "A1", cycle, date(2025, 1, 2), "sent")
+            for k, cycle in enumerate(("K1", "K2", "K3"))
+        ],
+    )  # fmt: skip
+    program = _rows(program_renewals(store.tables(), "P1", start=START, end=END), "agreement_id")
+    assert {k: r["renewed"] for k, r in program.items()} == {"K2": 0, "K3": 1}
+    touches = cycle_units(store.tables(), "P1", level="touch", start=START, end=END, window_days=7)
+    assert {r["cycle"]: r["renewed"] for r in touches.to_pyarrow().to_pylist()} == {
+        "K1": None,
+        "K2": 0,
+        "K3": 1,
+    }
+
+
 def test_a_lift_compares_the_arms_of_the_units(world: Store) -> None:
     renewals = _arms(
         program_renewals(world.tables(), "P1", start=START, end=END), counts=["renewed"]
