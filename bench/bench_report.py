@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import resource
 import statistics
 import subprocess
@@ -44,31 +45,6 @@ START, END = dt.date(2024, 6, 1), dt.date(2026, 5, 31)
 CACHE = Path(__file__).parent / ".cache"
 COSTS = {"edm": 0.1, "dm": 2.0, "tsr_call": 5.0, "pam": 20.0, "partner": 10.0}
 
-# The program's touches: (index, touch, stage, anchor, days from the anchor, channel, kpi).
-TOUCHES = """
-(0, 'thank_you_letter', 'welcome', 'start', 3, 'dm', 'customer_satisfaction'),
-(1, 'welcome_call', 'welcome', 'start', 7, 'tsr_call', 'customer_satisfaction'),
-(2, 'free_support_briefing', 'welcome', 'start', 10, 'edm', 'free_support_registration_rate'),
-(3, 'sa_benefit_introduction', 'welcome', 'start', 14, 'edm', 'sa_activation_rate'),
-(4, 'sa_activation_process', 'welcome', 'start', 21, 'tsr_call', 'sa_activation_rate'),
-(5, 'promotion_gift_application', 'welcome', 'start', 24, 'edm', 'customer_satisfaction'),
-(6, 'core_io_profiling', 'deploy', 'start', 42, 'tsr_call', 'core_io_profiling_completion_rate'),
-(7, 'training_program_list', 'deploy', 'start', 61, 'edm', 'core_io_profiling_completion_rate'),
-(8, 'end_user_promotion', 'deploy', 'start', 70, 'edm', 'sales_opportunities'),
-(9, 'core_io_profiling_reminder', 'deploy', 'start', 56, 'edm',
-    'core_io_profiling_completion_rate'),
-(10, 'sa_experience_feedback', 'deploy', 'start', 100, 'tsr_call', 'sa_activation_rate'),
-(11, 'usage_tips', 'use', 'start', 151, 'edm', 'complaints_captured'),
-(12, 'cross_sell_profiling', 'use', 'start', 182, 'tsr_call', 'sales_opportunities'),
-(13, 'customer_event_map', 'use', 'start', 212, 'edm', 'sales_opportunities'),
-(14, 'cross_sell_purchase_record', 'use', 'start', 273, 'pam', 'sales_opportunities'),
-(15, 'sa_program', 'use', 'start', 334, 'edm', 'sa_activation_rate'),
-(16, 'renew_minus_180', 'renew', 'end', -180, 'edm', 'annuity_recapture_rate'),
-(17, 'renew_minus_90', 'renew', 'end', -90, 'tsr_call', 'annuity_recapture_rate'),
-(18, 'licence_statement', 'renew', 'end', -90, 'dm', 'annuity_recapture_rate'),
-(19, 'renew_minus_45', 'renew', 'end', -45, 'partner', 'annuity_recapture_rate'),
-(20, 'renew_minus_0', 'renew', 'end', 0, 'edm', 'annuity_recapture_rate')
-"""
 # A test touch's status by share: what the planner decided, or what the channel reported.
 STATUSES = (
     (0.02, "planned"), (0.05, "deferred"), (0.08, "suppressed"), (0.10, "expired"),
@@ -81,8 +57,8 @@ STATUS = " ".join(f"WHEN r < {upto} THEN '{status}'" for upto, status in STATUSE
 WORLD = (
     "CREATE TEMP MACRO rnd(k, salt) AS (hash(k, salt) % 1000003) / 1000003.0",
     "CREATE TEMP MACRO acc(i) AS printf('A%07d', i)",
-    f"CREATE TEMP TABLE plan_touches AS SELECT * FROM (VALUES {TOUCHES}) "
-    "t(idx, touch_id, stage_id, anchor, days, channel, kpi)",
+    "CREATE TEMP TABLE plan_touches AS SELECT * FROM (VALUES {touches}) "
+    "t(idx, touch_id, stage_id, anchor, months, days, channel, kpi)",
     """INSERT INTO partners (partner_id, name, tier, region)
     SELECT printf('P%03d', i), 'Partner ' || i, ['gold', 'silver', 'registered'][1 + i % 3],
            'R' || (i % 7) FROM range(300) t(i)""",
@@ -141,13 +117,13 @@ WORLD = (
           WHERE l <= hash(o.order_id, 'lines') % 5)""",
     """CREATE TEMP TABLE drawn AS
     SELECT g.agreement_id, g.account_id, g.start_on, g.end_on, h.arm, p.*,
-           CASE p.anchor WHEN 'start' THEN g.start_on + p.days ELSE g.end_on + p.days END
-               AS due_on,
+           CAST(CASE p.anchor WHEN 'start' THEN g.start_on ELSE g.end_on END
+                + to_months(p.months) + to_days(p.days) AS DATE) AS due_on,
            CASE p.anchor WHEN 'start' THEN g.agreement_id
                 ELSE g.agreement_id || '@' || g.end_on::VARCHAR END AS cycle
     FROM agreements g JOIN holdout_assignments h USING (account_id), range(6) k(j),
          plan_touches p
-    WHERE g.renewed_from IS NULL AND p.idx = (hash(g.agreement_id, 't') + j) % 21""",
+    WHERE g.renewed_from IS NULL AND p.idx = (hash(g.agreement_id, 't') + j) % {count}""",
     """INSERT INTO touches
     SELECT md5(touch_id || account_id || cycle), '{program}', touch_id, account_id, cycle,
            agreement_id, 1, stage_id, NULL, channel, 'content/' || touch_id, 50, kpi, due_on,
@@ -227,9 +203,14 @@ def build_world(path: Path, accounts: int) -> None:
     raw = store.engine.raw_connection().driver_connection
     assert raw is not None
     raw.execute("SET memory_limit = '6GB'")
+    touches = program_touches(smb())
+    values = {
+        "n": accounts, "program": PROGRAM, "end": END, "status": STATUS,
+        "touches": ", ".join(map(repr, touches)), "count": len(touches),
+    }  # fmt: skip
     for statement in WORLD:
         started = time.perf_counter()
-        raw.execute(statement.format(n=accounts, program=PROGRAM, end=END, status=STATUS))
+        raw.execute(statement.format(**values))
         first = " ".join(statement.split()[:3])
         print(f"  {first[:40]:40} {time.perf_counter() - started:6.1f} s", flush=True)
     raw.execute("CHECKPOINT")
@@ -247,6 +228,17 @@ def build(accounts: int, path: Path) -> float:
     )
     partial.rename(path)
     return time.perf_counter() - started
+
+
+def program_touches(found: ProgramFile) -> list[tuple[Any, ...]]:
+    """Return the program's touches as (index, touch, stage, anchor, months and days from the
+    anchor, first channel, KPI): what the world's touches are drawn from."""
+    found_touches = [(stage, touch) for stage in found.program.stages for touch in stage.touches]
+    return [
+        (k, touch.id, stage.id, touch.trigger.at.anchor, touch.trigger.at.months,
+         touch.trigger.at.days, touch.channels[0], touch.kpi or "")
+        for k, (stage, touch) in enumerate(found_touches)
+    ]  # fmt: skip
 
 
 def smb() -> ProgramFile:
@@ -333,7 +325,9 @@ def main() -> None:
     if args.build_only:
         build_world(args.build_only, args.accounts)
         return
-    path = args.store or CACHE / f"report-{args.accounts}.duckdb"
+    # The cached world is named after what it is built from: a changed recipe builds anew.
+    recipe = hashlib.sha256(repr((WORLD, program_touches(smb()))).encode()).hexdigest()[:8]
+    path = args.store or CACHE / f"report-{args.accounts}-{recipe}.duckdb"
     if not path.exists():
         CACHE.mkdir(exist_ok=True)
         print(f"building a world of {args.accounts:,} accounts in {path} …", flush=True)
