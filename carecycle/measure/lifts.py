@@ -49,7 +49,8 @@ MEASURE_COLUMNS = {
 }
 
 
-def _day(value: date) -> int:
+def day_number(value: date) -> int:
+    """Return the day's number since 1970-01-01, as units and orders count days."""
     return (value - date(1970, 1, 1)).days
 
 
@@ -59,7 +60,7 @@ def _flag(condition: Any) -> Any:
 
 
 def _span(start: date, end: date) -> int:
-    return _day(end) - _day(start) + 1
+    return day_number(end) - day_number(start) + 1
 
 
 def product_words(tables: Tables) -> int:
@@ -159,17 +160,17 @@ def program_units(
     units = joined.select(
         "account_id",
         "arm",
-        low=ibis.greatest(joined.joined, ibis.literal(_day(start))),
-        high=ibis.literal(_day(end)),
+        low=ibis.greatest(joined.joined, ibis.literal(day_number(start))),
+        high=ibis.literal(day_number(end)),
     )
     if orders is None:
         orders = report_orders(tables, start=start, end=end, words=product_words(tables))
-    first = _day(start) - _span(start, end)
+    first = day_number(start) - _span(start, end)
     pairs = units.join(
         orders,
-        (units.account_id == orders.account_id) & orders.day.between(first, _day(end)),
+        (units.account_id == orders.account_id) & orders.day.between(first, day_number(end)),
     )
-    flags = {"": pairs.day >= pairs.low, "_pre": pairs.day < _day(start)}
+    flags = {"": pairs.day >= pairs.low, "_pre": pairs.day < day_number(start)}
     masks = _words(orders)
     per_unit = _claimed(pairs, "account_id", flags, masks)
     return _outcomes(units, per_unit, "account_id", ["", "_pre"], masks)
@@ -184,15 +185,18 @@ def cycle_units(
     end: date,
     window_days: int,
     orders: Any | None = None,
+    due: Any | None = None,
 ) -> Any:
     """Return one row per (stage or touch, cycle) due in the period, with arm and outcomes.
 
-    `orders` are the orders to claim from (default: `report_orders` of the period).
+    `due` are the units as `cycle_renewals` gives them, and `orders` the orders to claim
+    from (default: `report_orders` of the period); a report computes each once.
     """
-    units = _due_cycles(tables, program_id, level=level, start=start, end=end)
-    units = units.mutate(
-        low=units.first,
-        high=ibis.least(units.first + window_days, ibis.literal(_day(end))),
+    if due is None:
+        due = cycle_renewals(tables, program_id, level=level, start=start, end=end)
+    units = due.mutate(
+        low=due.first,
+        high=ibis.least(due.first + window_days, ibis.literal(day_number(end))),
     )
     if orders is None:
         orders = report_orders(tables, start=start, end=end, words=product_words(tables))
@@ -202,14 +206,14 @@ def cycle_units(
     )
     masks = _words(orders)
     per_unit = _claimed(pairs, "unit", {"": ibis.literal(True)}, masks)
-    units = _outcomes(units, per_unit, "unit", [""], masks)
-    return _with_renewal(units.drop("unit"), tables, start=start, end=end)
+    return _outcomes(units, per_unit, "unit", [""], masks).drop("unit")
 
 
 def cycle_renewals(
     tables: Tables, program_id: str, *, level: Literal["stage", "touch"], start: date, end: date
 ) -> Any:
-    """Return the units of `cycle_units` with their arm and `renewed`, without outcomes."""
+    """Return the units of `cycle_units` with their arm and `renewed`, without outcomes:
+    one row per (stage or touch, cycle) due in the period, known by `unit`."""
     units = _due_cycles(tables, program_id, level=level, start=start, end=end)
     return _with_renewal(units, tables, start=start, end=end)
 

@@ -19,6 +19,7 @@ from carecycle.measure.lifts import (
     Group,
     arm_moments,
     compare_measure,
+    cycle_renewals,
     cycle_units,
     groups_by_arm,
     product_words,
@@ -83,11 +84,17 @@ def build_report(
     note = say or (lambda _step: None)
     program, tables = found.program, store.tables()
     window = options.attribution_days
-    units, renewals, stages, touches = _moments(store, program.id, start, end, window, note)
-    note("channels")
-    channels = _channels(tables, program.id, start, end, options.costs or {})
-    note("key performance indicators")
-    kpis = _kpis(tables, program.id, start, end)
+    note("accounts and arms")
+    # Units and revenue claim purchases from the same orders: gather them once.
+    claimable = report_orders(tables, start=start, end=end, words=product_words(tables))
+    with _once(store, claimable) as orders:
+        units, renewals, stages, touches = _moments(
+            store, program.id, start, end, window, orders, note
+        )
+        note("channels")
+        channels = _channels(tables, program.id, start, end, options.costs or {})
+        note("key performance indicators")
+        kpis = _kpis(tables, program.id, start, end, orders)
     note("lifts")
     lifts = _program_lifts(program, units, renewals, options.confidence)
     lifts += _cycle_lifts(program, "stage", stages, options.confidence)
@@ -131,25 +138,24 @@ def _moments(
     start: date,
     end: date,
     window: int,
+    orders: Any,
     note: Progress,
 ) -> tuple[Arms, Arms, dict[str, Arms], dict[str, Arms]]:
     """Return the arms' moments of the program's units and renewals, and of each stage's
-    and each touch's units."""
-    tables = store.tables()
-    note("accounts and arms")
-    # Every kind of unit claims purchases from the same orders: gather them once.
-    claimable = report_orders(tables, start=start, end=end, words=product_words(tables))
-    with _once(store, claimable) as orders:
-        units = program_units(tables, program_id, start=start, end=end, orders=orders)
-        renewals = program_renewals(tables, program_id, start=start, end=end)
-        program = arm_moments(units, **PROGRAM_MOMENTS).to_pyarrow()
-        renewed = arm_moments(renewals, counts=("renewed",)).to_pyarrow()
-        note("stages and touches")
-        cycles = []
-        for level in ("stage", "touch"):
+    and each touch's units, claiming purchases from `orders` (`report_orders`)."""
+    tables, period = store.tables(), {"start": start, "end": end}
+    units = program_units(tables, program_id, **period, orders=orders)
+    renewals = program_renewals(tables, program_id, **period)
+    program = arm_moments(units, **PROGRAM_MOMENTS).to_pyarrow()
+    renewed = arm_moments(renewals, counts=("renewed",)).to_pyarrow()
+    note("stages and touches")
+    cycles = []
+    for level in ("stage", "touch"):
+        # The units are read twice (claiming, then joining their outcomes): compute them once.
+        with _once(store, cycle_renewals(tables, program_id, level=level, **period)) as due:
             found = cycle_units(
-                tables, program_id, level=level, start=start, end=end, window_days=window,
-                orders=orders,
+                tables, program_id, level=level, **period, window_days=window, orders=orders,
+                due=due,
             )  # fmt: skip
             cycles.append(arm_moments(found, **CYCLE_MOMENTS).to_pyarrow())
     stages, touches = (
@@ -251,9 +257,9 @@ def _activity(
 
 
 def _kpis(
-    tables: Mapping[str, Any], program_id: str, start: date, end: date
+    tables: Mapping[str, Any], program_id: str, start: date, end: date, orders: Any
 ) -> tuple[KpiValue, ...]:
-    found = evaluate_kpis(tables, start=start, end=end, program_id=program_id)
+    found = evaluate_kpis(tables, start=start, end=end, program_id=program_id, orders=orders)
     return tuple(
         KpiValue(
             kpi=row["kpi"],

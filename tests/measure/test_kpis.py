@@ -16,6 +16,7 @@ import pytest
 
 from carecycle.errors import InputError
 from carecycle.measure.kpis import GROUPINGS, KPIS, evaluate_kpis, quarter_ends
+from carecycle.measure.lifts import product_words, report_orders
 from carecycle.store.db import Store
 from tests.services.planning_world import load
 
@@ -372,6 +373,18 @@ def test_revenue_adds_booked_order_lines_ordered_in_the_period(world: dict[str, 
         ("revenue", None): (415.0, 415.0, None)
     }
     assert value(world, "revenue") == 1415.0
+
+
+def test_revenue_from_orders_at_hand_equals_revenue_from_the_lines(
+    world: dict[str, Any],
+) -> None:
+    # A report gathers one row per booked order (its lines added up); revenue read from
+    # those is revenue read from the lines, whole and by region.
+    orders = report_orders(world, start=START, end=END, words=product_words(world))
+    for options in ({"program_id": CARE}, {}, {"program_id": CARE, "by": "region"}):
+        assert kpis_of(world, names=["revenue"], orders=orders, **options) == kpis_of(
+            world, names=["revenue"], **options
+        )
 
 
 def test_a_merged_accounts_rows_count_for_its_survivors_region(world: dict[str, Any]) -> None:

@@ -132,6 +132,9 @@ class Scope:
     end: date
     program_id: str | None = None
     by: str | None = None
+    # Booked orders one row each (account_id, day since 1970-01-01, amount) when the caller
+    # has them at hand, as a report does; else they are read from the order lines.
+    orders: Any | None = None
 
     def day_range(self, column: Any) -> Any:
         """Return 'the date column falls in the period'."""
@@ -209,14 +212,20 @@ def evaluate_kpis(
     program_id: str | None = None,
     by: str | None = None,
     names: Sequence[str] | None = None,
+    orders: Any | None = None,
 ) -> pa.Table:
-    """Return one row per KPI and group: kpi, group, value, numerator, denominator."""
+    """Return one row per KPI and group: kpi, group, value, numerator, denominator.
+
+    `orders` are the booked orders of (at least) the period, one row per order with
+    `account_id`, `day` (days since 1970-01-01) and `amount`, such as `report_orders`
+    gives; without them, revenue reads the order lines.
+    """
     if start > end:
         raise InputError(f"the period starts ({start}) after it ends ({end})")
     chosen = choose_kpis(names, by)
     if not chosen:
         return RESULT.empty_table()
-    scope = Scope(tables, start, end, program_id, by)
+    scope = Scope(tables, start, end, program_id, by, orders)
     plan: dict[str, list[str]] = {}
     for name in chosen:
         plan.setdefault(DEFINITIONS[name].source, []).append(name)

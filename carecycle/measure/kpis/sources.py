@@ -20,7 +20,7 @@ from carecycle.measure.kpis.core import (
     Scope,
     kpi_source,
 )
-from carecycle.measure.lifts import reached_end, renewing
+from carecycle.measure.lifts import day_number, reached_end, renewing
 
 # Annuity licensing: Software Assurance, or a programme paid for as an annuity.
 ANNUITY_PROGRAMS = ("open_value", "ea", "subscription")
@@ -43,7 +43,12 @@ def as_number(answer: Any) -> Any:
 
 @kpi_source("account")
 def order_lines(scope: Scope) -> Any:
-    """The lines of booked orders (status `booked`) ordered in the period, with their amount."""
+    """The lines of booked orders (status `booked`) ordered in the period, with their amount
+    (an order's lines added up, where the orders are at hand)."""
+    if scope.orders is not None:
+        booked = scope.orders
+        days = booked.day.between(day_number(scope.start), day_number(scope.end))
+        return scope.owned(booked.filter(days).select("account_id", "amount"))
     orders = scope.tables["orders"]
     booked = orders.filter(orders.status == "booked", scope.day_range(orders.ordered_on))
     owned = scope.owned(booked.select("order_id", "account_id"))
