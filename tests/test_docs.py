@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
@@ -35,3 +36,19 @@ def test_every_setting_is_in_the_configuration_doc() -> None:
     text = (DOCS / "configuration.md").read_text(encoding="utf-8")
     missing = [name for name in Settings.model_fields if f"`{name}`" not in text]
     assert not missing, f"add to docs/configuration.md: {missing}"
+
+
+def test_the_imports_the_docs_show_work() -> None:
+    # The examples in the docs import from the package: those imports must keep working.
+    blocks = [
+        block
+        for page in sorted(DOCS.glob("*.md"))
+        for block in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    ]
+    imports = [
+        line for block in blocks for line in block.splitlines()
+        if re.match(r"from carecycle[.\w]* import [^(]+$", line)
+    ]  # fmt: skip
+    assert imports, "the docs show no import to check"
+    for line in imports:
+        exec(line, {})

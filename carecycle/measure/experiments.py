@@ -313,7 +313,8 @@ def _ratio_variance(group: Paired) -> tuple[float, float]:
     """Return mean(y)/mean(x) and its delta-method variance (y the numerator)."""
     my, mx = group.mean_y, group.mean_x
     variance = group.var_y / mx**2 - 2 * my * group.cov / mx**3 + my**2 * group.var_x / mx**4
-    return my / mx, variance / group.n
+    # It is var(y − ratio·x) / mx²: never below 0 but by rounding, when y is ratio·x exactly.
+    return my / mx, max(0.0, variance) / group.n
 
 
 def compare_ratios(

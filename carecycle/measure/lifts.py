@@ -84,7 +84,9 @@ def report_orders(tables: Tables, *, start: date, end: date, words: int) -> Any:
     on its lines as bits (`mask0` … one word per 62 products, see `product_words`).
 
     Units count orders, revenue and distinct products (a bitwise OR of their orders'
-    masks) from these rows alone; a report computes them once for all its units.
+    masks) from these rows alone; a report computes them once for all its units. Call
+    `product_words` just before: a product first sold after it counted the products
+    would get no bit (its amounts still count, as orders and revenue).
     """
     orders, lines = tables["orders"], tables["order_lines"]
     marked = lines.join(_product_bits(tables), "product_id")
@@ -330,11 +332,14 @@ class Group:
         return int(self.values.get("n") or 0)
 
     def _get(self, name: str) -> float:
+        if self.n and name not in self.values:
+            raise KeyError(f"{name} was not among the moments asked of arm_moments")
+        # A variance or covariance of one unit is null: it is not used (n < 2), read it as 0.
         return float(self.values.get(name) or 0.0)
 
-    def has(self, column: str) -> bool:
-        """Return whether the column's mean was computed."""
-        return f"{column}_mean" in self.values
+    def has_pair(self, y: str, x: str) -> bool:
+        """Return whether the moments of y and x together were computed."""
+        return f"{y}_{x}_cov" in self.values
 
     def arm(self, column: str) -> Arm:
         """Return the summary of one column."""
@@ -386,7 +391,7 @@ def compare_measure(
         found = compare_arms(test.arm(column), control.arm(column), confidence=confidence)
     adjusted = before_after = None
     pre = f"{column}_pre"
-    if test.has(pre) and test.n > 1 and control.n > 1:
+    if test.has_pair(column, pre) and test.n > 1 and control.n > 1:
         t, c = test.paired(column, pre), control.paired(column, pre)
         adjusted_t, adjusted_c, _ = cuped(t, c)
         adjusted = compare_arms(adjusted_t, adjusted_c, confidence=confidence).difference

@@ -15,6 +15,7 @@ from carecycle.measure.experiments import (
     compare_counts,
     compare_means,
     compare_proportions,
+    compare_ratio_moments,
     compare_ratios,
     cuped,
     difference_in_differences,
@@ -232,3 +233,13 @@ def test_incremental_revenue_and_roi_scale_the_per_unit_interval() -> None:
     assert (found.roi.estimate, found.roi.low, found.roi.high) == (1.0, 0.0, 2.0)
     free = program_return(Interval(2.0, 1.0, 3.0), treated=10, cost=0.0)
     assert free.roi.estimate is None
+
+
+def test_a_ratio_exactly_proportional_has_no_spread_rather_than_an_error() -> None:
+    # Every unit's revenue is 100 × its orders: the delta-method variance is 0, and the
+    # moments a store returns may put it a rounding error below 0.
+    exact = Paired(n=10, mean_y=100.0, mean_x=1.0, var_y=100.0, var_x=0.01, cov=1.0 + 1e-12)
+    difference, relative, note = compare_ratio_moments(exact, exact)
+    assert (difference.estimate, difference.low, difference.high) == (0.0, 0.0, 0.0)
+    assert relative.estimate == 0.0
+    assert note is None

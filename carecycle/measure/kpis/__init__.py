@@ -23,6 +23,7 @@ from carecycle.measure.kpis.core import (
     GROUPINGS,
     KPIS,
     SOURCES,
+    Formula,
     Kpi,
     Scope,
     choose_kpis,
@@ -33,6 +34,6 @@ from carecycle.measure.kpis.core import (
 )
 
 __all__ = [
-    "GROUPINGS", "KPIS", "SOURCES", "Kpi", "Scope", "catalogue", "choose_kpis",
+    "GROUPINGS", "KPIS", "SOURCES", "Formula", "Kpi", "Scope", "catalogue", "choose_kpis",
     "evaluate_kpis", "kpi", "kpi_source", "quarter_ends", "sources",
 ]  # fmt: skip
