@@ -63,33 +63,36 @@ def _span(start: date, end: date) -> int:
     return day_number(end) - day_number(start) + 1
 
 
-def product_words(tables: Tables) -> int:
-    """Return how many words of product bits `report_orders` needs: one bit per product sold."""
-    sold = int(tables["order_lines"].product_id.nunique().execute())
-    return max(1, -(-sold // WORD_BITS))
-
-
-def _product_bits(tables: Tables) -> Any:
-    """Return each product sold with its word and bit: products ranked by id, 62 a word."""
-    sold = tables["order_lines"].select("product_id").distinct()
-    ranked = sold.mutate(rank=ibis.row_number().over(order_by=sold.product_id))
-    return ranked.select(
-        "product_id", word=ranked["rank"] // WORD_BITS, bit=(ranked["rank"] % WORD_BITS)
+def product_bits(tables: Tables) -> tuple[Any, int]:
+    """Return every product of the catalogue with its word and bit in order masks (products
+    ranked by id, 62 to a word), and the number of words. The catalogue is read once, so
+    the words and the bits agree."""
+    ranked = sorted(tables["products"].product_id.to_pyarrow().to_pylist())
+    bits = ibis.memtable(
+        pa.table(
+            {
+                "product_id": pa.array(ranked, pa.string()),
+                "word": pa.array([k // WORD_BITS for k in range(len(ranked))], pa.int64()),
+                "bit": pa.array([k % WORD_BITS for k in range(len(ranked))], pa.int64()),
+            }
+        )
     )
+    return bits, max(1, -(-len(ranked) // WORD_BITS))
 
 
-def report_orders(tables: Tables, *, start: date, end: date, words: int) -> Any:
+def report_orders(tables: Tables, *, start: date, end: date) -> Any:
     """Return the booked orders a unit of a period can claim, the pre-period's and the
     period's: one row per order with its account, day number, amount, and the products
-    on its lines as bits (`mask0` … one word per 62 products, see `product_words`).
+    on its lines as bits (`mask0` … one word per 62 products of the catalogue).
 
     Units count orders, revenue and distinct products (a bitwise OR of their orders'
-    masks) from these rows alone; a report computes them once for all its units. Call
-    `product_words` just before: a product first sold after it counted the products
-    would get no bit (its amounts still count, as orders and revenue).
+    masks) from these rows alone; a report computes them once for all its units. Lines
+    name catalogue products (the importer checks it); a line of any other product would
+    count in the order's amount but not among its products.
     """
     orders, lines = tables["orders"], tables["order_lines"]
-    marked = lines.join(_product_bits(tables), "product_id")
+    bits, words = product_bits(tables)
+    marked = lines.left_join(bits, lines.product_id == bits.product_id)
     bit = ibis.literal(1).cast("int64") << marked.bit.cast("int32")
     per_order = marked.group_by("order_id").aggregate(
         amount=marked.amount.cast("float64").sum(),
@@ -166,7 +169,7 @@ def program_units(
         high=ibis.literal(day_number(end)),
     )
     if orders is None:
-        orders = report_orders(tables, start=start, end=end, words=product_words(tables))
+        orders = report_orders(tables, start=start, end=end)
     first = day_number(start) - _span(start, end)
     pairs = units.join(
         orders,
@@ -201,7 +204,7 @@ def cycle_units(
         high=ibis.least(due.first + window_days, ibis.literal(day_number(end))),
     )
     if orders is None:
-        orders = report_orders(tables, start=start, end=end, words=product_words(tables))
+        orders = report_orders(tables, start=start, end=end)
     pairs = units.join(
         orders,
         (units.account_id == orders.account_id) & orders.day.between(units.low, units.high),

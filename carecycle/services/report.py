@@ -22,7 +22,6 @@ from carecycle.measure.lifts import (
     cycle_renewals,
     cycle_units,
     groups_by_arm,
-    product_words,
     program_renewals,
     program_units,
     report_orders,
@@ -86,7 +85,7 @@ def build_report(
     window = options.attribution_days
     note("accounts and arms")
     # Units and revenue claim purchases from the same orders: gather them once.
-    claimable = report_orders(tables, start=start, end=end, words=product_words(tables))
+    claimable = report_orders(tables, start=start, end=end)
     with _once(store, claimable) as orders:
         units, renewals, stages, touches = _moments(
             store, program.id, start, end, window, orders, note

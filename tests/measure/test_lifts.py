@@ -40,6 +40,11 @@ def _line(order_id: str, k: int, product: str, amount: float) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _products(*ids: str) -> list[dict[str, Any]]:
+    # Order lines name catalogue products, as the importer makes sure.
+    return [{"product_id": p, "name": p, "family": "f", "kind": "licence"} for p in ids]
+
+
 def _agreement(agreement_id: str, account: str, end: date, **values: Any) -> dict[str, Any]:
     return {
         "agreement_id": agreement_id, "account_id": account, "program": "ea", "sa": True,
@@ -77,6 +82,7 @@ def world(store: Store) -> Store:
             _order("O4", "A3", date(2025, 1, 15)),
             _order("O5", "A2", date(2025, 1, 10)),
         ],
+        products=_products("X", "Y", "Z"),
         order_lines=[
             _line("O0", 1, "X", 30.0),
             _line("O1", 1, "X", 100.0),
@@ -124,6 +130,7 @@ def test_distinct_products_span_several_words_of_product_bits(store: Store) -> N
     load(
         store,
         holdout_assignments=[_assign("A1", "test", date(2024, 11, 1))],
+        products=_products(*ids),
         orders=[
             _order("O1", "A1", date(2025, 1, 3)),
             _order("O2", "A1", date(2025, 1, 4)),
@@ -138,6 +145,20 @@ def test_distinct_products_span_several_words_of_product_bits(store: Store) -> N
     units = _rows(program_units(store.tables(), "P1", start=START, end=END), "account_id")
     assert (units["A1"]["products"], units["A1"]["orders"], units["A1"]["revenue"]) == (6, 2, 7.0)
     assert units["A1"]["products_pre"] == 130
+
+
+def test_a_line_of_a_product_outside_the_catalogue_counts_in_revenue_not_products(
+    store: Store,
+) -> None:
+    load(
+        store,
+        holdout_assignments=[_assign("A1", "test", date(2024, 11, 1))],
+        products=_products("X"),
+        orders=[_order("O1", "A1", date(2025, 1, 3)), _order("O2", "A1", date(2025, 1, 4))],
+        order_lines=[_line("O1", 1, "X", 5.0), _line("O2", 1, "gone", 7.0)],
+    )
+    units = _rows(program_units(store.tables(), "P1", start=START, end=END), "account_id")
+    assert (units["A1"]["revenue"], units["A1"]["orders"], units["A1"]["products"]) == (12.0, 2, 1)
 
 
 def test_a_stage_unit_claims_purchases_within_the_attribution_window(world: Store) -> None:
