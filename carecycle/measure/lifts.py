@@ -37,6 +37,7 @@ Tables = Mapping[str, Any]
 REACHED = ("delivered", "opened", "clicked", "reached", "responded", "completed", "unsubscribed")
 MISSED = ("bounced", "failed", "not_reached")
 CYCLE_KEYS = ("scope", "account_id", "cycle")
+CYCLE_FLAGS = ("held", "touched", "reached", "responded")
 # Products per word of an order's product mask: bits 0–61 keep every mask positive.
 WORD_BITS = 62
 # The unit column each measure compares (transaction size, a ratio, reads revenue and orders).
@@ -218,9 +219,23 @@ def cycle_renewals(
     tables: Tables, program_id: str, *, level: Literal["stage", "touch"], start: date, end: date
 ) -> Any:
     """Return the units of `cycle_units` with their arm and `renewed`, without outcomes:
-    one row per (stage or touch, cycle) due in the period, known by `unit`."""
+    one row per (stage or touch, cycle) due in the period, known by `unit` (touch units
+    also name their `stage_id`)."""
     units = _due_cycles(tables, program_id, level=level, start=start, end=end)
     return _with_renewal(units, tables, start=start, end=end)
+
+
+def stage_renewals(tables: Tables, touch_units: Any, *, start: date, end: date) -> Any:
+    """Return the stage units of `cycle_renewals` from its touch units of the same period:
+    a stage's cycle gathers its touches', known by the least `unit` among them.
+
+    A report numbers its touch units once and gathers them here, rather than reading the
+    touches twice.
+    """
+    units = touch_units.mutate(scope=touch_units.stage_id)
+    flags = {name: units[name] for name in CYCLE_FLAGS}
+    gathered = _per_cycle(units, unit=units.unit, first=units.first, flags=flags)
+    return _with_renewal(_with_arm(gathered), tables, start=start, end=end)
 
 
 def _due_cycles(
@@ -232,7 +247,10 @@ def _due_cycles(
     due = touches.filter(
         touches.program_id == program_id, touches.due_on >= start, touches.due_on <= end
     )
-    units = _cycles(due.mutate(scope=scope), level)
+    return _with_arm(_cycles(due.mutate(scope=scope), level))
+
+
+def _with_arm(units: Any) -> Any:
     return units.mutate(arm=ibis.ifelse(units.held == 1, "holdout", "test"))
 
 
@@ -248,10 +266,18 @@ def _cycles(due: Any, level: Literal["stage", "touch"]) -> Any:
     # A unit is known by one of its touches: the first by uid, the same on every evaluation.
     if level == "touch":
         # The store keeps one touch per (program, touch, account, cycle): a row is a unit.
-        return due.select(*CYCLE_KEYS, "agreement_id", unit=due.touch_uid, first=first, **flags)
-    return due.group_by(CYCLE_KEYS).aggregate(
-        agreement_id=due.agreement_id.max(),
-        unit=due.touch_uid.min(),
+        return due.select(
+            *CYCLE_KEYS, "agreement_id", "stage_id", unit=due.touch_uid, first=first, **flags
+        )
+    return _per_cycle(due, unit=due.touch_uid, first=first, flags=flags)
+
+
+def _per_cycle(rows: Any, *, unit: Any, first: Any, flags: dict[str, Any]) -> Any:
+    """Return one row per (scope, account, cycle) of touch rows: the agreement, the least
+    unit and first day, and each 0/1 flag where any touch has it."""
+    return rows.group_by(CYCLE_KEYS).aggregate(
+        agreement_id=rows.agreement_id.max(),
+        unit=unit.min(),
         first=first.min(),
         **{name: flag.max() for name, flag in flags.items()},
     )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from uuid import uuid4
 
 from carecycle.errors import InputError
@@ -25,6 +25,7 @@ from carecycle.measure.lifts import (
     program_renewals,
     program_units,
     report_orders,
+    stage_renewals,
 )
 from carecycle.measure.report import (
     ChannelActivity,
@@ -88,7 +89,7 @@ def build_report(
     claimable = report_orders(tables, start=start, end=end)
     with _once(store, claimable) as orders:
         units, renewals, stages, touches = _moments(
-            store, program.id, start, end, window, orders, note
+            store, tables, program.id, start, end, window, orders, note
         )
         note("channels")
         channels = _channels(tables, program.id, start, end, options.costs or {})
@@ -133,6 +134,7 @@ def _once(store: Store, expr: Any) -> Iterator[Any]:
 
 def _moments(
     store: Store,
+    tables: Mapping[str, Any],
     program_id: str,
     start: date,
     end: date,
@@ -142,19 +144,25 @@ def _moments(
 ) -> tuple[Arms, Arms, dict[str, Arms], dict[str, Arms]]:
     """Return the arms' moments of the program's units and renewals, and of each stage's
     and each touch's units, claiming purchases from `orders` (`report_orders`)."""
-    tables, period = store.tables(), {"start": start, "end": end}
+    period = {"start": start, "end": end}
     units = program_units(tables, program_id, **period, orders=orders)
     renewals = program_renewals(tables, program_id, **period)
     program = arm_moments(units, **PROGRAM_MOMENTS).to_pyarrow()
     renewed = arm_moments(renewals, counts=("renewed",)).to_pyarrow()
     note("stages and touches")
+    # The units are read twice (claiming, then joining their outcomes): compute them once.
+    # A stage's units gather its touches', kept first.
+    due = cycle_renewals(tables, program_id, level="touch", **period)
     cycles = []
-    for level in ("stage", "touch"):
-        # The units are read twice (claiming, then joining their outcomes): compute them once.
-        with _once(store, cycle_renewals(tables, program_id, level=level, **period)) as due:
+    with (
+        _once(store, due) as touch_units,
+        _once(store, stage_renewals(tables, touch_units, **period)) as stage_units,
+    ):
+        kept: dict[Literal["stage", "touch"], Any] = {"stage": stage_units, "touch": touch_units}
+        for level, units_due in kept.items():
             found = cycle_units(
                 tables, program_id, level=level, **period, window_days=window, orders=orders,
-                due=due,
+                due=units_due,
             )  # fmt: skip
             cycles.append(arm_moments(found, **CYCLE_MOMENTS).to_pyarrow())
     stages, touches = (

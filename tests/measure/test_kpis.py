@@ -560,6 +560,30 @@ def test_active_users_read_the_latest_snapshot_by_day_30_60_90(world: dict[str, 
     assert found[("active_users_90d", None)] == (0.25, 5.0, 20.0)
 
 
+def test_active_users_read_the_latest_snapshot_as_recorded(store: Store) -> None:
+    # B1's agreement starts 1 Jan. By day 30 the latest snapshot (20 Jan) has 12 seats
+    # and no active users recorded: that day is read, not the 5 January one before it.
+    # By day 60, 1 Mar records 0 seats of X and 3 of Y, and 0 active users.
+    def snap(day: str, product: str, seats: int | None, active: int | None) -> dict[str, object]:
+        return {"account_id": "B1", "product_id": product, "measured_on": date.fromisoformat(day),
+                "seats": seats, "active_users": active}  # fmt: skip
+
+    load(
+        store,
+        accounts=[account("B1", "north")],
+        holdout_assignments=[assigned(CARE, "B1", "2024-12-01")],
+        agreements=[agreement("BU1", "B1", "open_license", False, "2025-01-01", "2026-12-31")],
+        usage_snapshots=[
+            snap("2025-01-05", "X", 10, 4), snap("2025-01-20", "X", 12, None),
+            snap("2025-03-01", "X", 0, 0), snap("2025-03-01", "Y", 3, 0),
+        ],
+    )  # fmt: skip
+    names = ["active_users_30d", "active_users_60d"]
+    found = kpis_of(store.tables(), program_id=CARE, names=names)
+    assert found[("active_users_30d", None)] == (0.0, 0.0, 12.0)
+    assert found[("active_users_60d", None)] == (0.0, 0.0, 3.0)
+
+
 def test_account_kpis_by_stage_count_accounts_touched_in_the_period(
     world: dict[str, Any],
 ) -> None:

@@ -11,10 +11,12 @@ from carecycle.measure.lifts import (
     Group,
     arm_moments,
     compare_measure,
+    cycle_renewals,
     cycle_units,
     groups_by_arm,
     program_renewals,
     program_units,
+    stage_renewals,
 )
 from carecycle.store.db import Store
 from tests.services.planning_world import load
@@ -179,6 +181,23 @@ def test_touch_units_are_one_per_touch_and_cycle(world: Store) -> None:
     units = cycle_units(world.tables(), "P1", level="touch", start=START, end=END, window_days=0)
     found = sorted((r["scope"], r["account_id"]) for r in units.to_pyarrow().to_pylist())
     assert found == [("t1", "A1"), ("t1", "A3"), ("t2", "A1")]
+
+
+def test_stage_units_gathered_from_touch_units_are_those_read_from_the_touches(
+    world: Store,
+) -> None:
+    tables, period = world.tables(), {"start": START, "end": END}
+    touches = cycle_renewals(tables, "P1", level="touch", **period)
+    gathered = stage_renewals(tables, touches, **period).to_pyarrow().to_pylist()
+    read = cycle_renewals(tables, "P1", level="stage", **period).to_pyarrow().to_pylist()
+    # A1's two touches make one stage unit, known by its first touch; A3's is held out.
+    assert sorted((r["account_id"], r["unit"], r["arm"], r["touched"]) for r in read) == [
+        ("A1", "u1", "test", 1),
+        ("A3", "u3", "holdout", 0),
+    ]
+    assert sorted(map(sorted, (r.items() for r in gathered))) == sorted(
+        map(sorted, (r.items() for r in read))
+    )
 
 
 def test_renewal_counts_live_agreements_that_ended_in_the_period(world: Store) -> None:

@@ -220,12 +220,32 @@ def adoption(scope: Scope) -> Any:
     daily = joined.filter(age.between(0, longest)).mutate(age=age)
     latest = {}
     for days in ADOPTION_DAYS:
-        latest[f"seats_{days}"] = daily.seats.argmax(daily.measured_on, where=daily.age <= days)
-        latest[f"active_{days}"] = daily.active.argmax(daily.measured_on, where=daily.age <= days)
+        for name in ("seats", "active"):
+            latest[f"{name}_{days}"] = _by_age(daily[name], daily.age).max(where=daily.age <= days)
     # An agreement is one row of the cohort: grouping by its id alone hashes one key, not four.
     carried = {name: daily[name].min() for name in ("account_id", "start_on", "cancelled_on")}
     per_agreement = daily.group_by("agreement_id").aggregate(**carried, **latest)
-    return per_agreement.mutate(**_reaching(scope, per_agreement))
+    values = {name: _value_of(per_agreement[name]) for name in latest}
+    return per_agreement.mutate(**values, **_reaching(scope, per_agreement))
+
+
+# An agreement has one usage row per day: its age in days (at most 90) above the value, so
+# the largest packed number is the latest day's, found by a plain max rather than an
+# arg-max. The value is kept plus one, and a missing value as 0; values stay below 2**56
+# (the sum of a day's 32-bit counts over fewer than 2**24 products).
+AGE_SHIFT = 56
+VALUE_MASK = (1 << AGE_SHIFT) - 1
+
+
+def _by_age(value: Any, age: Any) -> Any:
+    """Return the value and its day's age packed in one integer that orders by age."""
+    return (age.cast("int64") << AGE_SHIFT) + (value.cast("int64") + 1).fill_null(0)
+
+
+def _value_of(packed: Any) -> Any:
+    """Return the value packed by `_by_age`: null where none was recorded or no row was."""
+    kept = packed & VALUE_MASK
+    return ibis.ifelse(kept > 0, kept - 1, ibis.null("int64"))
 
 
 def _daily_usage(scope: Scope, since: date) -> Any:
