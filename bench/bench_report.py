@@ -10,7 +10,8 @@ on every machine and every thread count.
 
 Then times `build_report` for the two-year period, end to end (median of 3 runs after a
 warm-up), and each of its parts (the intervals between its progress notes). The
-baseline, run in the same process, is a straightforward pandas computation of the
+baseline runs in the same process, alternating with the report so that a machine whose
+speed drifts slows both alike; it is a straightforward pandas computation of the
 program-level revenue comparison alone: load the arms, orders and order lines, sum each
 account's revenue in and before the period, and compare the arms with Welch's t-test.
 
@@ -292,15 +293,11 @@ def baseline(store: Store) -> tuple[float, float, float]:
     return float(test.mean()), float(control.mean()), float(t)
 
 
-def median_of(runs: int, work: Callable[[], Any]) -> tuple[float, list[float], Any]:
-    """Run `work` once to warm up, then `runs` times; return the median, all times, a result."""
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    """Return the seconds `work` took and its result."""
+    started = time.perf_counter()
     result = work()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times, result
+    return time.perf_counter() - started, result
 
 
 def print_report(seconds: list[float], parts: list[dict[str, float]], report: Any) -> None:
@@ -333,17 +330,29 @@ def main() -> None:
         print(f"building a world of {args.accounts:,} accounts in {path} …", flush=True)
         print(f"built in {build(args.accounts, path):.1f} s")
     store, found = open_store(f"duckdb:///{path}"), smb()
-    runs: list[tuple[float, dict[str, float], Any]] = []
+    # Warm both up, then alternate them: a machine whose speed drifts within the hour
+    # slows both alike, and the ratio stays fair.
     timed_report(store, found)
-    runs = [timed_report(store, found) for _ in range(args.runs)]
+    baseline(store)
+    runs: list[tuple[float, dict[str, float], Any]] = []
+    bases: list[tuple[float, Any]] = []
+    for _ in range(args.runs):
+        runs.append(timed_report(store, found))
+        bases.append(timed(lambda: baseline(store)))
     print_report([r[0] for r in runs], [r[1] for r in runs], runs[-1][2])
     report_seconds = statistics.median(r[0] for r in runs)
-    base, _, (test, control, t) = median_of(args.runs, lambda: baseline(store))
+    base = statistics.median(b[0] for b in bases)
+    test, control, t = bases[-1][1]
     lift = next(x for x in runs[-1][2].lifts if x.level == "program" and x.measure == "revenue")
-    print(f"baseline (pandas, program revenue lift alone), median of {args.runs}: {base:.2f} s; "
+    print(f"baseline (pandas, program revenue lift alone), median of {args.runs}: {base:.2f} s "
+          f"({', '.join(f'{b[0]:.2f}' for b in bases)}); "
           f"test {test:,.2f} vs control {control:,.2f}, t = {t:.2f} "
           f"(report: {lift.test.value:,.2f} vs {lift.control.value:,.2f})")  # fmt: skip
-    print(f"ratio: the whole report takes {report_seconds / base:.2f}× the baseline's time")
+    pairs = ", ".join(f"{r[0] / b[0]:.2f}" for r, b in zip(runs, bases, strict=True))
+    print(
+        f"ratio: the whole report takes {report_seconds / base:.2f}× the baseline's time "
+        f"(run by run, alternating: {pairs})"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"peak memory of this process: {peak:.2f} GB")
     store.close()
