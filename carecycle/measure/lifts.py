@@ -229,8 +229,8 @@ def stage_renewals(tables: Tables, touch_units: Any, *, start: date, end: date) 
     """Return the stage units of `cycle_renewals` from its touch units of the same period:
     a stage's cycle gathers its touches', known by the least `unit` among them.
 
-    A report numbers its touch units once and gathers them here, rather than reading the
-    touches twice.
+    A report keeps its touch units once and gathers them here, rather than reading the
+    touches a second time.
     """
     units = touch_units.mutate(scope=touch_units.stage_id)
     flags = {name: units[name] for name in CYCLE_FLAGS}

@@ -229,12 +229,14 @@ def adoption(scope: Scope) -> Any:
     return per_agreement.mutate(**values, **_reaching(scope, per_agreement))
 
 
-# An agreement has one usage row per day: its age in days (at most 90) above the value, so
-# the largest packed number is the latest day's, found by a plain max rather than an
-# arg-max. The value is kept plus one, and a missing value as 0; values stay below 2**56
-# (the sum of a day's 32-bit counts over fewer than 2**24 products).
+# An agreement has one usage row per day: its age in days above the value, so the largest
+# packed number is the latest day's, found by a plain max rather than an arg-max. The
+# value is kept plus one, and a missing value as 0; values stay below 2**56 (the sum of a
+# day's 32-bit counts over fewer than 2**24 products), ages below 2**7 in a signed 64 bits.
 AGE_SHIFT = 56
 VALUE_MASK = (1 << AGE_SHIFT) - 1
+if max(ADOPTION_DAYS) >= 1 << (63 - AGE_SHIFT):
+    raise ValueError(f"adoption days {ADOPTION_DAYS} do not fit above {AGE_SHIFT} value bits")
 
 
 def _by_age(value: Any, age: Any) -> Any:
