@@ -1,4 +1,5 @@
-"""A touch's events: every status it takes and every outcome, once per moment."""
+"""A touch's events: every status it takes and every outcome, once per moment; and the
+touch's milestones, the first event of each kind, kept on the touch as events are written."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from carecycle.store import schema
+from carecycle.store.schema import MILESTONES
 
 # What a status reason and an event's detail hold (both String(300) in the store).
 DETAIL_LENGTH = 300
@@ -36,6 +38,53 @@ def record_events(
         ),
     )
     conn.execute(insert.on_conflict_do_nothing())
+    moments = sa.select(
+        uid.label("touch_uid"), status.label("status"), sa.literal(moment, sa.DateTime).label("at")
+    )
+    stamp_touches(conn, moments.subquery())
+
+
+def stamp_touches(conn: sa.Connection, events: sa.FromClause) -> None:
+    """Keep each touch's milestones (`schema.MILESTONES`) the first of its events, given
+    new events as rows of (touch_uid, status, at)."""
+    statuses = sorted({s for kinds in MILESTONES.values() for s in kinds})
+    firsts = (
+        sa.select(
+            events.c.touch_uid,
+            *(
+                sa.func.min(sa.case((events.c.status.in_(kinds), events.c.at))).label(name)
+                for name, kinds in MILESTONES.items()
+            ),
+        )
+        .where(events.c.status.in_(statuses))
+        .group_by(events.c.touch_uid)
+        .subquery()
+    )
+    t = schema.touches
+    conn.execute(
+        t.update()
+        .where(t.c.touch_uid == firsts.c.touch_uid)
+        .values({name: _earliest(t.c[name], firsts.c[name]) for name in MILESTONES})
+    )
+
+
+def _stamp_listed(conn: sa.Connection, events: Sequence[tuple[str, str]], moment: datetime) -> None:
+    """Stamp the milestones of (touch_uid, status) events at one moment, through the touches'
+    key rather than a join."""
+    t = schema.touches
+    at = sa.literal(moment, sa.DateTime)
+    for name, kinds in MILESTONES.items():
+        uids = sorted({uid for uid, status in events if status in kinds})
+        if uids:
+            conn.execute(
+                t.update().where(t.c.touch_uid.in_(uids)).values({name: _earliest(t.c[name], at)})
+            )
+
+
+def _earliest(kept: Any, found: Any) -> Any:
+    """Return the earlier of a kept milestone and a found moment, either of them null."""
+    earlier = sa.and_(found.is_not(None), sa.or_(kept.is_(None), found < kept))
+    return sa.case((earlier, found), else_=kept)
 
 
 def event_id(touch_uid: str, status: str, moment: datetime, key: str = "") -> str:
@@ -78,4 +127,7 @@ def insert_events(
     fresh = [r for r in rows if r["event_id"] not in known]
     if fresh:
         conn.execute(e.insert(), fresh)
+        news = zip(events, rows, strict=True)
+        new = [(uid, status) for (uid, status, _), r in news if r["event_id"] not in known]
+        _stamp_listed(conn, new, moment)
     return len(fresh)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from carecycle.errors import InputError
 from carecycle.programs.loader import ProgramFile
-from carecycle.services.events import event_id
+from carecycle.services.events import event_id, stamp_touches
 from carecycle.services.planning import plan_program
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -453,4 +453,7 @@ def _insert(store: Store, conn: sa.Connection, table: sa.Table, rows: list[dict[
     staged = store.stage(conn, f"forward_{table.name}", data)
     columns = list(data.column_names)
     conn.execute(table.insert().from_select(columns, sa.select(*(staged.c[c] for c in columns))))
+    if table is schema.touch_events:
+        at = staged.c.occurred_at.label("at")
+        stamp_touches(conn, sa.select(staged.c.touch_uid, staged.c.status, at).subquery())
     store.unstage(conn, staged)

@@ -63,6 +63,16 @@ OUTCOME_TYPES = (
     "reached", "not_reached", "wrong_number", "call_back", "opportunity", "complaint",
     "profiling", "responded", "completed", "returned",
 )  # fmt: skip
+# A call is attempted once an outcome of dialling is recorded, and its contact reached on
+# one of these outcomes.
+CALL_ATTEMPTS = (
+    "reached", "not_reached", "wrong_number", "call_back", "opportunity", "complaint",
+    "profiling", "responded", "completed", "unsubscribed",
+)  # fmt: skip
+CALL_REACHED = ("reached", "opportunity", "complaint", "profiling", "responded", "completed")
+# A touch's milestones: the first moment it took an event of each kind, kept on the touch
+# (`touches.sent_at` …) as its events are written, so activity needs no pass over them.
+MILESTONES = {"sent_at": ("sent",), "attempted_at": CALL_ATTEMPTS, "reached_at": CALL_REACHED}
 # A dispatch is the outbox row of a touch handed to a channel: claimed before anything
 # leaves, `transmitting` once an email's body is with the server but not yet committed
 # there, then sent (email, letters, lists), queued (calls) or failed; a call is closed
@@ -326,6 +336,9 @@ touches = sa.Table(
     sa.Column("reason", sa.String(300)),
     sa.Column("created_on", sa.Date, nullable=False),
     sa.Column("updated_on", sa.Date, nullable=False),
+    sa.Column("sent_at", sa.DateTime, doc="Its first `sent` event."),
+    sa.Column("attempted_at", sa.DateTime, doc="Its first call attempt (`CALL_ATTEMPTS`)."),
+    sa.Column("reached_at", sa.DateTime, doc="Its first contact reached (`CALL_REACHED`)."),
     sa.UniqueConstraint("program_id", "touch_id", "account_id", "cycle"),
 )
 

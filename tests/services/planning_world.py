@@ -8,9 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from carecycle.programs.loader import ProgramFile, builtin_programs, parse_program
+from carecycle.services.events import stamp_touches
 from carecycle.services.planning import plan_program
 from carecycle.store import schema
 from carecycle.store.db import Store
+from carecycle.store.schema import MILESTONES
 
 ADDRESS = {"address": "1 Main St", "postcode": "100020", "city": "Beijing", "country": "CN"}
 
@@ -74,8 +76,14 @@ def load(store: Store, **rows: list[dict[str, Any]]) -> None:
             if values:
                 # One insert takes its columns from the first row: give every row them all.
                 keys = list(dict.fromkeys(k for row in values for k in row))
-                rows = [{k: row.get(k) for k in keys} for row in values]
-                conn.execute(schema.metadata.tables[name].insert(), rows)
+                filled = [{k: row.get(k) for k in keys} for row in values]
+                conn.execute(schema.metadata.tables[name].insert(), filled)
+        if rows.get("touch_events"):
+            # Events move their touches' milestones, as every writer of events does.
+            e = schema.touch_events
+            stamp_touches(
+                conn, sa.select(e.c.touch_uid, e.c.status, e.c.occurred_at.label("at")).subquery()
+            )
 
 
 def plan_days(store: Store, found: ProgramFile, days: list[date]) -> None:
@@ -92,3 +100,20 @@ def touches(store: Store, **where: object) -> list[dict[str, Any]]:
         query = query.where(table.c[column] == value)
     with store.begin() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def milestones_follow_events(store: Store) -> int:
+    """Assert that every touch's milestones are the first of its events of each kind, as
+    recorded in `touch_events`; return how many milestones are set."""
+    t, e = schema.touches, schema.touch_events
+    with store.begin() as conn:
+        events = conn.execute(sa.select(e.c.touch_uid, e.c.status, e.c.occurred_at)).all()
+        kept = conn.execute(sa.select(t.c.touch_uid, *(t.c[name] for name in MILESTONES))).all()
+    stamps = {row[0]: tuple(row[1:]) for row in kept}
+    firsts: dict[str, list[Any]] = {uid: [None] * len(MILESTONES) for uid in stamps}
+    for uid, status, at in events:
+        for k, kinds in enumerate(MILESTONES.values()):
+            if status in kinds and (firsts[uid][k] is None or at < firsts[uid][k]):
+                firsts[uid][k] = at
+    assert stamps == {uid: tuple(found) for uid, found in firsts.items()}
+    return sum(at is not None for found in stamps.values() for at in found)

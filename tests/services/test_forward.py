@@ -16,7 +16,7 @@ from carecycle.store.db import Store
 from carecycle.synth.behaviour import Behaviour, Effect
 from carecycle.synth.files import write_world
 from carecycle.synth.world import generate_world
-from tests.services.planning_world import smb
+from tests.services.planning_world import milestones_follow_events, smb
 
 START = date(2025, 3, 3)  # a Monday: weekly planning never lands on a quiet day
 DAYS = 28
@@ -56,6 +56,8 @@ def test_planned_touches_are_sent_and_answered_on_the_simulated_channels(
     assert _scalar(store, sent) == sum(result.sent.values()) > 0
     assert result.outcomes.get("delivered", 0) > 0
     assert result.planning_days == 4
+    # Each touch's milestones follow the events the simulated channels wrote.
+    assert milestones_follow_events(store) >= sum(result.sent.values())
 
 
 def test_the_control_group_is_never_touched(ran: tuple[Store, ForwardResult]) -> None:

@@ -27,7 +27,7 @@ from carecycle.services.sending import send_due
 from carecycle.store import schema
 from carecycle.store.db import Store
 from tests.services.channel_world import DAY, kit_for, planned_world
-from tests.services.planning_world import touches
+from tests.services.planning_world import milestones_follow_events, touches
 from tests.smtp_server import Mailbox
 
 NOW = datetime(2026, 3, 3, 9, 0)
@@ -216,6 +216,7 @@ def test_calls_queue_by_team_and_an_answered_call_creates_opportunity_and_compla
     stored = {r["question_id"]: r["answer"] for r in rows(store, schema.survey_responses)}
     assert stored == answers
     assert call_queue(store, kit, now=NOW + timedelta(hours=2), team="north") == []
+    assert milestones_follow_events(store) >= 3  # sent, attempted and reached
 
 
 def _first_answer(question: Any) -> str:
@@ -238,6 +239,9 @@ def test_an_unreached_contact_is_called_again_until_attempts_run_out(
     last = record_call(store, kit, CallReport(uid, "not_reached", NOW + timedelta(days=1)))
     assert last[0].status == "not_reached"
     assert uid not in {i.touch_uid for i in call_queue(store, kit, now=NOW + timedelta(days=9))}
+    called = one(store, "profiling", "A1")
+    assert (called["attempted_at"], called["reached_at"]) == (NOW, None)
+    assert milestones_follow_events(store) >= 3
 
 
 def test_a_call_result_needs_what_it_reports(store: Store, tmp_path: Path) -> None:
@@ -341,6 +345,8 @@ def test_a_click_on_an_email_not_yet_recorded_as_sent_counts_and_stays(
     assert later.reconciled == {"recorded": 1, "released": 0}
     assert one(store, "briefing", "A1")["status"] == "clicked"
     assert len(smtp[0].to("c1@example.cn")) == 1
+    assert one(store, "briefing", "A1")["sent_at"] is not None
+    assert milestones_follow_events(store) >= 2
 
 
 def test_a_batch_is_taken_for_printed_only_for_the_touches_its_manifest_lists(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -90,3 +91,47 @@ def test_ibis_on_postgresql_keeps_the_url_parameters(postgres_url: str) -> None:
     finally:
         opened.close()
     assert shown == [("carecycle-test",)]
+
+
+def test_upgrading_stamps_each_touch_with_the_first_event_of_each_kind(store_url: str) -> None:
+    opened = open_store(store_url)
+    try:
+        migrate.upgrade(opened, "0003")
+        day = date(2026, 3, 2)
+        touch = {
+            "touch_uid": "u1", "program_id": "care", "touch_id": "call", "account_id": "A1",
+            "cycle": "G1", "program_revision": 1, "stage_id": "use", "channel": "tsr_call",
+            "content": "call", "priority": 1, "due_on": day, "planned_on": day,
+            "expires_on": day, "status": "reached", "created_on": day, "updated_on": day,
+        }  # fmt: skip
+        events = [
+            ("u1", "sent", datetime(2026, 3, 2, 9)),
+            ("u1", "call_back", datetime(2026, 3, 3, 10)),
+            ("u1", "reached", datetime(2026, 3, 5, 11)),
+            ("u1", "not_reached", datetime(2026, 3, 2, 15)),
+        ]
+        with opened.begin() as conn:
+            columns = ", ".join(touch)
+            values = ", ".join(f":{name}" for name in touch)
+            conn.execute(sa.text(f"insert into touches ({columns}) values ({values})"), touch)
+            conn.execute(
+                sa.text(
+                    "insert into touch_events (event_id, touch_uid, status, occurred_at) "
+                    "values (:id, :uid, :status, :at)"
+                ),
+                [
+                    {"id": f"e{k}", "uid": u, "status": s, "at": a}
+                    for k, (u, s, a) in enumerate(events)
+                ],
+            )
+        migrate.upgrade(opened)
+        t = schema.touches
+        with opened.begin() as conn:
+            stamped = conn.execute(sa.select(t.c.sent_at, t.c.attempted_at, t.c.reached_at)).one()
+    finally:
+        opened.close()
+    assert tuple(stamped) == (
+        datetime(2026, 3, 2, 9),
+        datetime(2026, 3, 2, 15),
+        datetime(2026, 3, 5, 11),
+    )

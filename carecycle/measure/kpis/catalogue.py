@@ -107,8 +107,8 @@ def sa_activation_rate(scope: Scope, rows: Any) -> Formula:
 
 @kpi(label="Core IO profiling completion rate", level="stage", unit="rate", source="touch_activity")
 def core_io_profiling_completion_rate(scope: Scope, rows: Any) -> Formula:
-    """Of the touches serving this KPI (their `kpi` column) sent in the period (a `sent`
-    event on one of its days), the share completed: the profile was captured."""
+    """Of the touches serving this KPI (their `kpi` column) sent in the period (its first
+    `sent` event on one of its days), the share completed: the profile was captured."""
     serving = rows.sent & (rows.kpi == "core_io_profiling_completion_rate")
     return rows.count(where=serving & (rows.status == "completed")), rows.count(where=serving)
 
@@ -211,8 +211,8 @@ def _clicked(rows: Any) -> Any:
 
 @kpi(label="eDM sent", level="operational", unit="count", source="touch_activity")
 def edm_sent(scope: Scope, rows: Any) -> Formula:
-    """Email touches (channel `edm`) sent in the period: a `sent` event (the mail server
-    accepted the message) on one of its days."""
+    """Email touches (channel `edm`) sent in the period: their first `sent` event (the
+    mail server accepted the message) on one of its days."""
     return rows.count(where=_sent(rows, "edm")), None
 
 
@@ -239,8 +239,8 @@ def edm_click_rate(scope: Scope, rows: Any) -> Formula:
 
 @kpi(label="DM sent", level="operational", unit="count", source="touch_activity")
 def dm_sent(scope: Scope, rows: Any) -> Formula:
-    """Letters (channel `dm`) sent in the period: a `sent` event (written into a mail-house
-    batch) on one of its days."""
+    """Letters (channel `dm`) sent in the period: their first `sent` event (written
+    into a mail-house batch) on one of its days."""
     return rows.count(where=_sent(rows, "dm")), None
 
 
@@ -253,16 +253,17 @@ def dm_delivered(scope: Scope, rows: Any) -> Formula:
 
 @kpi(label="Calls made", level="operational", unit="count", source="touch_activity")
 def calls_made(scope: Scope, rows: Any) -> Formula:
-    """Call touches (channel `tsr_call`) with an attempt recorded in the period (an outcome
+    """Call touches (channel `tsr_call`) first attempted in the period (an outcome
     reached, not_reached, wrong_number, call_back, opportunity, complaint, profiling,
-    responded, completed or unsubscribed); a touch counts once however often dialled."""
+    responded, completed or unsubscribed), or first reached in it: a touch counts in the
+    period of its first attempt and in that of its first reach, however often dialled."""
     return rows.count(where=rows.attempted & (rows.channel == "tsr_call")), None
 
 
 @kpi(label="Successful calls", level="operational", unit="count", source="touch_activity")
 def calls_successful(scope: Scope, rows: Any) -> Formula:
-    """Call touches whose contact was reached in the period: an outcome reached,
-    opportunity, complaint, profiling, responded or completed on one of its days."""
+    """Call touches whose contact was first reached in the period: an outcome
+    reached, opportunity, complaint, profiling, responded or completed on one of its days."""
     return rows.count(where=rows.reached & (rows.channel == "tsr_call")), None
 
 

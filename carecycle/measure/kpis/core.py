@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from carecycle.engine.facts import owned_by_survivor
 from carecycle.errors import InputError
 from carecycle.measure.lifts import assigned_by
-from carecycle.store.schema import NOT_RECEIVED
+from carecycle.store.schema import MILESTONES, NOT_RECEIVED
 
 Tables = Mapping[str, Any]
 Level = Literal["program", "stage", "operational"]
@@ -32,11 +32,6 @@ TOUCH_COLUMNS = {
     "channel": "channel",
 }
 ACCOUNT_COLUMNS = {"segment": "segment", "partner": "partner_id", "region": "region"}
-CALL_ATTEMPTS = (
-    "reached", "not_reached", "wrong_number", "call_back", "opportunity", "complaint",
-    "profiling", "responded", "completed", "unsubscribed",
-)  # fmt: skip
-CALL_REACHED = ("reached", "opportunity", "complaint", "profiling", "responded", "completed")
 NOT_DELIVERED = ("bounced", "failed")
 CLICKED = ("clicked", "responded", "completed")
 FREE_SUPPORT_QUESTION = "free_support_registered"
@@ -164,7 +159,10 @@ class Scope:
         touches = self.tables["touches"]
         if self.program_id is not None:
             touches = touches.filter(touches.program_id == self.program_id)
-        kept = ("touch_uid", "account_id", "status", "kpi", "planned_on", *TOUCH_COLUMNS.values())
+        kept = (
+            "touch_uid", "account_id", "status", "kpi", "planned_on", *MILESTONES,
+            *TOUCH_COLUMNS.values(),
+        )  # fmt: skip
         return owned_by_survivor(touches.select(*kept), self.tables)
 
     def grouped(self, rows: Any, attribution: Attribution) -> Any:

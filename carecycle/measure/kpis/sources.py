@@ -10,8 +10,6 @@ import ibis
 from carecycle.engine.facts import owned_by_survivor
 from carecycle.measure.kpis.core import (
     ADOPTION_DAYS,
-    CALL_ATTEMPTS,
-    CALL_REACHED,
     FREE_SUPPORT_QUESTION,
     NPS_QUESTIONS,
     SA_ACTIVATION_QUESTION,
@@ -177,24 +175,23 @@ def answers(scope: Scope) -> Any:
 
 @kpi_source("touch")
 def touch_activity(scope: Scope) -> Any:
-    """The touches with an event in the period, and which: `sent` (the mail server accepted
-    the email, the letter or list was written, the call was queued), a call `attempted`
-    (an outcome reached, not_reached, wrong_number, call_back, opportunity, complaint,
-    profiling, responded, completed or unsubscribed) and the contact `reached` (an
-    outcome reached, opportunity, complaint, profiling, responded or completed)."""
-    events = scope.tables["touch_events"]
-    seen = events.filter(
-        events.status.isin(("sent", *CALL_ATTEMPTS)), scope.time_range(events.occurred_at)
-    )
-    # One OR of bits per touch, not three aggregates: sent 1, attempted 2, reached 2 + 4.
-    bits = ibis.cases((seen.status == "sent", 1), (seen.status.isin(CALL_REACHED), 6), else_=2)
-    flags = seen.group_by("touch_uid").aggregate(bits=bits.cast("int64").bit_or())
+    """The touches with a milestone in the period, and which: `sent`, its first `sent`
+    event (the mail server accepted the email, the letter or list was written, the call
+    was queued); `reached`, its first contact reached (an outcome reached, opportunity,
+    complaint, profiling, responded or completed); `attempted`, its first call attempt (an
+    outcome reached, not_reached, wrong_number, call_back, opportunity, complaint,
+    profiling, responded, completed or unsubscribed), or its contact first reached. A touch
+    counts once per period, in the periods of those first events, however often it was
+    sent or dialled; one reached counts as attempted, whenever dialling began."""
     touches = scope.touches
     # A touch goes out, and is called, on or after its planned day.
-    found = touches.filter(touches.planned_on <= scope.end).join(flags, "touch_uid")
-    return found.mutate(
-        sent=(found.bits & 1) == 1, attempted=(found.bits & 2) == 2, reached=(found.bits & 4) == 4
-    ).drop("bits")
+    planned = touches.filter(touches.planned_on <= scope.end)
+    sent, first_attempt, reached = (
+        scope.time_range(planned[f"{name}_at"]).fill_null(False)
+        for name in ("sent", "attempted", "reached")
+    )
+    flags = {"sent": sent, "attempted": first_attempt | reached, "reached": reached}
+    return planned.filter(sent | first_attempt | reached).mutate(**flags)
 
 
 @kpi_source("account")
