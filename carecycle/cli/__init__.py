@@ -72,7 +72,18 @@ def version() -> None:
 
 
 def _register() -> None:
-    from carecycle.cli import channels, data, dedupe, demo, programs, report, stats, store, synth
+    from carecycle.cli import (
+        channels,
+        clv,
+        data,
+        dedupe,
+        demo,
+        programs,
+        report,
+        stats,
+        store,
+        synth,
+    )  # fmt: skip
 
     store.register(app)
     dedupe.register(app)
@@ -83,6 +94,7 @@ def _register() -> None:
     channels.register(app)
     stats.register(app)
     report.register(app)
+    clv.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from carecycle.measure.experiments import (
     cuped,
     sample_ratio,
 )
+from carecycle.services.columns import read_columns
 
 
 @dataclass(frozen=True)
@@ -36,27 +35,7 @@ class GroupComparison:
 
 def read_column(path: Path, column: str) -> np.ndarray:
     """Return a CSV column as numbers, or raise InputError naming file, line and column."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or column not in reader.fieldnames:
-            found = ", ".join(reader.fieldnames or []) or "none"
-            raise InputError(f"{path}: no column {column!r} (columns: {found})")
-        values = [_number(path, line, column, row[column]) for line, row in enumerate(reader, 2)]
-    return np.array(values, dtype=float)
-
-
-def _number(path: Path, line: int, column: str, text: str | None) -> float:
-    try:
-        value = float((text or "").strip())
-    except ValueError:
-        raise InputError(f"{path}:{line}: {column}: not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise InputError(f"{path}:{line}: {column}: not a finite number: {text!r}")
-    return value
+    return read_columns(path, (column,))[column]
 
 
 def compare_files(

@@ -1,0 +1,1 @@
+"""Customer intelligence: value, lifetime value, renewal."""
