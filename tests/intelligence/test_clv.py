@@ -23,7 +23,7 @@ CDNOW = DATA / "cdnow_customers_summary.csv"
 def cdnow() -> tuple[list[float], list[float], list[float]]:
     with CDNOW.open() as handle:
         rows = list(csv.DictReader(handle))
-    return tuple([float(r[c]) for r in rows] for c in ("frequency", "recency", "T"))  # type: ignore[return-value]
+    return tuple([float(r[c]) for r in rows] for c in ("frequency", "recency", "T"))
 
 
 def test_bgnbd_reproduces_the_published_cdnow_estimates() -> None:
@@ -170,3 +170,21 @@ def test_the_commands_print_json_and_one_line_errors(tmp_path: Path) -> None:
     assert "a cohort can only shrink" in failed.stderr
     assert "Traceback" not in failed.stderr
     assert math.isfinite(projected["expected_renewals"])
+
+
+def test_the_gradients_are_the_derivatives_of_the_likelihoods() -> None:
+    histories = clv.compress([0, 1, 2, 3, 2], [0, 3, 5, 6, 9], [8, 8, 9, 10, 9])
+    spends = clv.compress_spends([1, 2, 3, 5, 2], [10.0, 22.3, 15.0, 40.0, 18.0])
+    cases = (
+        (clv.bgnbd_log_likelihood, clv.bgnbd_gradient, histories, (0.3, 4.0, 0.8, 2.5)),
+        (clv.gg_log_likelihood, clv.gg_gradient, spends, (6.0, 3.7, 15.0)),
+    )
+    for likelihood, gradient, data, at in cases:
+        point = np.array(at)
+        found = gradient(point, data)
+        for k in range(len(point)):
+            step = np.zeros_like(point)
+            step[k] = 1e-6
+            ahead = likelihood(point + step, data)
+            behind = likelihood(point - step, data)
+            assert found[:, k] == pytest.approx((ahead - behind) / 2e-6, rel=1e-6, abs=1e-8)
