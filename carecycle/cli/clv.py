@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from carecycle.cli.output import JsonOption, out, print_json, table
+from carecycle.cli.output import JsonOption, out, parse_day, print_json, steps, table
+
+if TYPE_CHECKING:
+    from carecycle.intelligence.clv import Fit
 
 clv_group = typer.Typer(help="Customer lifetime value models.", no_args_is_help=True)
 renewal_group = typer.Typer(help="Contractual renewal models.", no_args_is_help=True)
@@ -22,18 +26,29 @@ def clv_fit(
         typer.Option("--model", help="bgnbd, pareto (purchases) or gg (spend)."),
     ],
     input_file: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--input",
-            help="CSV, one row per customer: frequency, recency, T (and monetary_value for gg).",
+            help="CSV, one row per customer: frequency, recency, T (and monetary_value for "
+            "gg). Without it: the store's booked orders.",
         ),
-    ],
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Store: orders up to this day, YYYY-MM-DD (default: today)."),
+    ] = None,
+    unit: Annotated[
+        Literal["week", "day"], typer.Option("--unit", help="Store: the time unit of ages.")
+    ] = "week",
     as_json: JsonOption = False,
 ) -> None:
     """Fit a model by maximum likelihood; print its parameters and log-likelihood."""
-    from carecycle.services.clv import fit_file
+    if input_file is not None:
+        from carecycle.services.clv import fit_file
 
-    found = fit_file(input_file, model)
+        found = fit_file(input_file, model)
+    else:
+        found = _fit_store(model, parse_day(as_of, "--as-of"), unit)
     if as_json:
         print_json(found)
         return
@@ -77,6 +92,15 @@ def renewal_fit(
         f"renewals to come, discounted at {discount:.0%} per period: "
         f"{found.expected_renewals:.3f} for a new customer"
     )
+
+
+def _fit_store(model: Literal["bgnbd", "pareto", "gg"], as_of: date, unit: str) -> Fit:
+    from carecycle.cli import runtime
+    from carecycle.services.clv import fit_store
+
+    with runtime() as rt, steps() as progress:
+        progress.say(f"summarising purchases as of {as_of} and fitting {model}")
+        return fit_store(rt.store, model, as_of=as_of, unit=unit)
 
 
 def register(app: typer.Typer) -> None:

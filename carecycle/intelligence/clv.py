@@ -314,8 +314,11 @@ def fit_pareto(h: Histories) -> Fit:
 
 def fit_gg(spends: Spends) -> Fit:
     """Return the Gamma-Gamma maximum-likelihood fit of the repeat customers' spends."""
-    if not len(spends.weight):
-        raise InputError("the Gamma-Gamma model needs customers with repeat purchases")
+    if spends.customers < 2:
+        raise InputError(
+            "the Gamma-Gamma model needs at least 2 customers with repeat purchases, "
+            f"found {spends.customers}"
+        )
     mean = float(np.average(spends.monetary, weights=spends.weight))
     start = np.array([1.0, 1.0, max(mean, 1e-3)])
     return _fit(

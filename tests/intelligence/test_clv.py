@@ -127,7 +127,7 @@ def test_data_without_repeat_purchases_gives_a_clear_answer() -> None:
         clv.fit_bgnbd(clv.compress([0, 0, 0], [0, 0, 0], [5, 6, 7]))
     with pytest.raises(InputError, match="at least 2 customers"):
         clv.fit_pareto(clv.compress([1], [1], [5]))
-    with pytest.raises(InputError, match="needs customers with repeat purchases"):
+    with pytest.raises(InputError, match="at least 2 customers with repeat purchases, found 0"):
         clv.fit_gg(clv.compress_spends([0, 0], [0, 0]))
 
 
