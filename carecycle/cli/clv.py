@@ -8,13 +8,28 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from carecycle.cli.output import JsonOption, out, parse_day, print_json, steps, table
+from carecycle.cli.output import (
+    JsonOption,
+    check_writable,
+    out,
+    parse_day,
+    print_json,
+    steps,
+    table,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from carecycle.intelligence.clv import Fit
 
 clv_group = typer.Typer(help="Customer lifetime value models.", no_args_is_help=True)
 renewal_group = typer.Typer(help="Contractual renewal models.", no_args_is_help=True)
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Store: orders up to this day, YYYY-MM-DD (default: today)."),
+]
+UnitOption = Annotated[
+    Literal["week", "day"], typer.Option("--unit", help="Store: the time unit of ages.")
+]
 NAMES = {"r": "r", "alpha": "α", "a": "a", "b": "b", "s": "s", "beta": "β", "p": "p", "q": "q",
          "gamma": "γ"}  # fmt: skip
 
@@ -33,13 +48,8 @@ def clv_fit(
             "gg). Without it: the store's booked orders.",
         ),
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Store: orders up to this day, YYYY-MM-DD (default: today)."),
-    ] = None,
-    unit: Annotated[
-        Literal["week", "day"], typer.Option("--unit", help="Store: the time unit of ages.")
-    ] = "week",
+    as_of: AsOfOption = None,
+    unit: UnitOption = "week",
     as_json: JsonOption = False,
 ) -> None:
     """Fit a model by maximum likelihood; print its parameters and log-likelihood."""
@@ -60,6 +70,79 @@ def clv_fit(
         f"log-likelihood {found.log_likelihood:,.2f} over {found.customers:,} customers "
         f"({found.rows:,} distinct rows)" + ("" if found.converged else "; did NOT converge")
     )
+
+
+@clv_group.command("predict")
+def clv_predict(
+    input_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="CSV, one row per customer: frequency, recency, T, monetary_value. "
+            "Without it: the store's booked orders.",
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    unit: UnitOption = "week",
+    horizon: Annotated[
+        float, typer.Option("--horizon", help="How far ahead, in the time unit.")
+    ] = 52.0,
+    period: Annotated[
+        float, typer.Option("--period", help="Discounting period, in the time unit.")
+    ] = 4.0,
+    discount: Annotated[float, typer.Option("--discount", help="Discount rate per period.")] = 0.01,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="CSV file for every customer's prediction.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Customers of highest value to show.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Fit BG/NBD and Gamma-Gamma, then predict each customer: alive, purchases, value."""
+    from carecycle.services import clv
+
+    if out_file is not None:
+        check_writable(out_file, "--out")
+    options = {"horizon": horizon, "period": period, "discount": discount}
+    if input_file is not None:
+        found = clv.predict_file(input_file, **options)
+    else:
+        day = parse_day(as_of, "--as-of")
+        from carecycle.cli import runtime
+
+        with runtime() as rt, steps() as progress:
+            progress.say(f"summarising purchases as of {day}, fitting and predicting")
+            found = clv.predict_store(rt.store, as_of=day, unit=unit, **options)
+    if out_file is not None:
+        clv.write_predictions(found, out_file)
+    summary = {
+        "purchases_fit": found.purchases_fit,
+        "spend_fit": found.spend_fit,
+        "customers": len(found.customers),
+        "horizon": found.horizon,
+        "period": found.period,
+        "discount": found.discount,
+        "total_value": float(found.value.sum()),
+        "expected_purchases": float(found.purchases.sum()),
+        "top": found.top(top),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    shown = table("customer", "P(alive)", "purchases", "spend", "value", numeric=4)
+    for row in summary["top"]:  # type: ignore[attr-defined]
+        shown.add_row(
+            str(row["customer"]), f"{row['probability_alive']:.3f}",
+            f"{row['expected_purchases']:.2f}", f"{row['expected_spend']:,.2f}",
+            f"{row['value']:,.2f}",
+        )  # fmt: skip
+    out.print(shown)
+    out.print(
+        f"{len(found.customers):,} customers: {found.purchases.sum():,.1f} purchases expected "
+        f"over {horizon:g} units, value {found.value.sum():,.2f} discounted at "
+        f"{discount:.2%} per {found.period:g} units"
+    )
+    if out_file is not None:
+        out.print(f"predictions written to {out_file}")
 
 
 @renewal_group.command("fit")

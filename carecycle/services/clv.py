@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,11 +15,16 @@ from carecycle.errors import InputError
 from carecycle.intelligence.clv import (
     Fit,
     Model,
+    bgnbd_alive,
+    bgnbd_expected,
     compress,
     compress_spends,
+    discounted_value,
     fit_bgnbd,
     fit_gg,
     fit_pareto,
+    gg_expected_spend,
+    raw,
 )
 from carecycle.services.columns import read_columns
 from carecycle.store.db import Store
@@ -129,12 +136,121 @@ def store_customers(store: Store, *, as_of: date, unit: str = "week") -> StoreCu
     )
 
 
-def fit_store(store: Store, model: Model, *, as_of: date, unit: str = "week") -> Fit:
-    """Return the model fitted to the store's accounts as of `as_of`."""
+def _purchasers(store: Store, *, as_of: date, unit: str) -> StoreCustomers:
     found = store_customers(store, as_of=as_of, unit=unit)
     if not found.accounts:
         raise InputError(f"no account has a booked order before {as_of}: there is nothing to fit")
+    return found
+
+
+def fit_store(store: Store, model: Model, *, as_of: date, unit: str = "week") -> Fit:
+    """Return the model fitted to the store's accounts as of `as_of`."""
+    found = _purchasers(store, as_of=as_of, unit=unit)
     if model == "gg":
         return fit_gg(compress_spends(found.frequency, found.monetary))
     histories = compress(found.frequency, found.recency, found.T)
     return fit_bgnbd(histories) if model == "bgnbd" else fit_pareto(histories)
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """Per customer: P(alive), expected purchases and spend, and discounted value."""
+
+    customers: list[str]
+    alive: np.ndarray
+    purchases: np.ndarray
+    spend: np.ndarray
+    value: np.ndarray
+    purchases_fit: Fit
+    spend_fit: Fit
+    horizon: float
+    period: float
+    discount: float
+
+    def top(self, count: int) -> list[dict[str, object]]:
+        """Return the `count` customers of highest value, highest first."""
+        order = np.argsort(-self.value, kind="stable")[:count]
+        return [
+            {
+                "customer": self.customers[k],
+                "probability_alive": float(self.alive[k]),
+                "expected_purchases": float(self.purchases[k]),
+                "expected_spend": float(self.spend[k]),
+                "value": float(self.value[k]),
+            }
+            for k in order
+        ]
+
+
+def predict(
+    frequency: np.ndarray,
+    recency: np.ndarray,
+    age: np.ndarray,
+    monetary: np.ndarray,
+    customers: list[str],
+    *,
+    horizon: float,
+    period: float,
+    discount: float,
+) -> Predictions:
+    """Fit BG/NBD and Gamma-Gamma to the customers and predict each one over `horizon`:
+    value adds each `period`'s expected purchases times the expected spend, discounted at
+    `discount` per period."""
+    if horizon <= 0 or period <= 0 or discount < 0:
+        raise InputError("--horizon and --period must be above 0, --discount 0 or more")
+    histories = raw(frequency, recency, age)
+    purchases_fit = fit_bgnbd(compress(frequency, recency, age))
+    spend_fit = fit_gg(compress_spends(frequency, monetary))
+    rates, spends = list(purchases_fit.params.values()), list(spend_fit.params.values())
+    spend = gg_expected_spend(spends, frequency, monetary)
+    periods = max(1, math.ceil(horizon / period))
+    return Predictions(
+        customers=customers,
+        alive=bgnbd_alive(rates, histories),
+        purchases=bgnbd_expected(rates, histories, horizon),
+        spend=spend,
+        value=discounted_value(
+            rates, histories, spend, periods=periods, period=horizon / periods, discount=discount
+        ),
+        purchases_fit=purchases_fit,
+        spend_fit=spend_fit,
+        horizon=horizon,
+        period=horizon / periods,
+        discount=discount,
+    )
+
+
+def predict_file(path: Path, *, horizon: float, period: float, discount: float) -> Predictions:
+    """Return the predictions for a file's customers (known by their data row, 1, 2, …)."""
+    found = read_customers(path, (*HISTORY_COLUMNS, SPEND_COLUMN))
+    rows = [str(k) for k in range(1, len(found["T"]) + 1)]
+    x, t_x, age, spend = (found[c] for c in (*HISTORY_COLUMNS, SPEND_COLUMN))
+    try:
+        return predict(x, t_x, age, spend, rows, horizon=horizon, period=period, discount=discount)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def predict_store(
+    store: Store, *, as_of: date, unit: str, horizon: float, period: float, discount: float
+) -> Predictions:
+    """Return the predictions for the store's accounts as of `as_of`."""
+    found = _purchasers(store, as_of=as_of, unit=unit)
+    return predict(
+        found.frequency, found.recency, found.T, found.monetary, found.accounts,
+        horizon=horizon, period=period, discount=discount,
+    )  # fmt: skip
+
+
+def write_predictions(found: Predictions, path: Path) -> None:
+    """Write one CSV row per customer."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["customer", "probability_alive", "expected_purchases", "expected_spend", "value"]
+        )
+        for k, customer in enumerate(found.customers):
+            writer.writerow([
+                customer, f"{found.alive[k]:.6f}", f"{found.purchases[k]:.6f}",
+                f"{found.spend[k]:.4f}", f"{found.value[k]:.4f}",
+            ])  # fmt: skip

@@ -14,7 +14,7 @@ import pytest
 
 from carecycle.errors import InputError
 from carecycle.intelligence import clv
-from carecycle.services.clv import fit_file
+from carecycle.services.clv import fit_file, predict_file, write_predictions
 
 DATA = Path(__file__).parents[1] / "data"
 CDNOW = DATA / "cdnow_customers_summary.csv"
@@ -188,3 +188,35 @@ def test_the_gradients_are_the_derivatives_of_the_likelihoods() -> None:
             ahead = likelihood(point + step, data)
             behind = likelihood(point - step, data)
             assert found[:, k] == pytest.approx((ahead - behind) / 2e-6, rel=1e-6, abs=1e-8)
+
+
+def test_predictions_follow_the_two_fits(tmp_path: Path) -> None:
+    source = DATA / "cdnow_customers_summary_with_transactions.csv"
+    with source.open() as handle:
+        rows = list(csv.DictReader(handle))
+    customers = tmp_path / "customers.csv"
+    text = "".join(f"{r['x']},{r['t_x']},{r['T']},{r['zbar']}\n" for r in rows)
+    customers.write_text("frequency,recency,T,monetary_value\n" + text)
+    found = predict_file(customers, horizon=39, period=13, discount=0.05)
+    assert (len(found.customers), found.period) == (2357, 13)
+    # The paper's customer: 2 repeat purchases, last at 30.43 of 38.86 weeks.
+    assert found.alive[0] == pytest.approx(0.7266, abs=1e-4)
+    assert found.purchases[0] == pytest.approx(1.226, abs=5e-4)
+    p, q, gamma = found.spend_fit.params.values()
+    assert found.spend[0] == pytest.approx(p * (gamma + 2 * 22.35) / (2 * p + q - 1))
+    rates = list(found.purchases_fit.params.values())
+    one = clv.raw([2], [30.43], [38.86])
+    steps = [clv.bgnbd_expected(rates, one, w)[0] for w in (13, 26, 39)]
+    expected = sum(
+        (now - before) * found.spend[0] / 1.05 ** (k + 1)
+        for k, (before, now) in enumerate(zip([0.0, *steps], steps, strict=False))
+    )
+    assert found.value[0] == pytest.approx(expected)
+    best = found.top(3)
+    assert [row["value"] for row in best] == sorted(found.value, reverse=True)[:3]
+    written = tmp_path / "predictions.csv"
+    write_predictions(found, written)
+    lines = written.read_text().splitlines()
+    assert lines[0] == "customer,probability_alive,expected_purchases,expected_spend,value"
+    assert len(lines) == 2358
+    assert lines[1].startswith("1,0.7266")

@@ -140,3 +140,37 @@ def test_the_command_fits_on_the_store(store_url: str, tmp_path: Path) -> None:
     assert bad.stderr.strip().splitlines() == [
         "error: --as-of: expected a date as YYYY-MM-DD, got '2 March'"
     ]
+
+
+def test_the_command_predicts_the_stores_accounts(store_url: str, tmp_path: Path) -> None:
+    from carecycle.store import migrate
+    from carecycle.store.db import open_store
+
+    opened = open_store(store_url)
+    rng = np.random.default_rng(5)
+    try:
+        migrate.upgrade(opened)
+        orders, lines = [], []
+        for k in range(40):
+            start = date(2025, 1, 1).toordinal() + int(rng.integers(0, 100))
+            for n in range(int(rng.integers(1, 6))):
+                day = date.fromordinal(start + 9 * n + int(rng.integers(0, 5)))
+                orders.append(order(f"O{k}-{n}", f"A{k}", day.isoformat()))
+                lines.append(line(f"O{k}-{n}", 0, float(rng.integers(10, 300))))
+        accounts = [account(f"A{k}") for k in range(40)]
+        load(opened, accounts=accounts, orders=orders, order_lines=lines)
+    finally:
+        opened.close()
+    env = {**os.environ, "CARECYCLE_DATABASE_URL": store_url}
+    written = tmp_path / "values.csv"
+    command = [sys.executable, "-m", "carecycle", "clv", "predict", "--as-of", "2025-09-01"]
+    done = subprocess.run(
+        [*command, "--out", str(written), "--json", "--top", "2"],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["customers"] == 40
+    assert found["top"][0]["customer"].startswith("A")
+    assert found["top"][0]["value"] >= found["top"][1]["value"]
+    assert len(written.read_text().splitlines()) == 41
