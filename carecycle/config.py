@@ -97,6 +97,25 @@ class Settings(BaseSettings):
     attribution_days: int = Field(
         90, ge=0, description="Days after a touch whose purchases and renewals it may claim."
     )
+    tier_cuts: tuple[float, float] = Field(
+        (0.8, 0.95),
+        description="Cumulative revenue shares that close value tiers A and B (the 20/80 rule).",
+    )
+    service_levels: dict[str, str] = Field(
+        default_factory=lambda: {
+            "A": "account manager (PAM), a TSR call each quarter, every eDM and event",
+            "B": "a TSR call twice a year, every eDM",
+            "C": "eDM and self-service on the site",
+        },
+        description="The service each value tier earns, shown with the tiers.",
+    )
+
+    @field_validator("tier_cuts")
+    @classmethod
+    def _tier_cuts(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < value[0] < value[1] <= 1:
+            raise ValueError("must be two shares 0 < A < B <= 1, e.g. [0.8, 0.95]")
+        return value
 
     @field_validator("public_url", "site_url")
     @classmethod

@@ -80,6 +80,7 @@ def _register() -> None:
         demo,
         programs,
         report,
+        segments,
         stats,
         store,
         synth,
@@ -95,6 +96,7 @@ def _register() -> None:
     stats.register(app)
     report.register(app)
     clv.register(app)
+    segments.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

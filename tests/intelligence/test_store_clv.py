@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pytest
 from carecycle.errors import InputError
 from carecycle.intelligence import clv
 from carecycle.services.clv import fit_file, fit_store, store_customers
-from carecycle.store.db import Store
+from carecycle.store import migrate
+from carecycle.store.db import Store, open_store
 from tests.services.planning_world import load
 
 AS_OF = date(2026, 3, 2)
@@ -33,6 +35,17 @@ def order(oid: str, aid: str, day: str, status: str = "booked") -> dict[str, obj
 def line(oid: str, n: int, amount: float) -> dict[str, object]:
     return {"order_line_id": f"{oid}-{n}", "order_id": oid, "product_id": "X", "quantity": 1,
             "amount": amount}  # fmt: skip
+
+
+def cli_env(store_url: str, fill: Callable[[Store], None]) -> dict[str, str]:
+    """Fill a migrated store at `store_url`, close it, and return the CLI's environment."""
+    opened = open_store(store_url)
+    try:
+        migrate.upgrade(opened)
+        fill(opened)
+    finally:
+        opened.close()
+    return {**os.environ, "CARECYCLE_DATABASE_URL": store_url}
 
 
 def purchases(store: Store) -> None:
@@ -105,16 +118,7 @@ def test_a_store_without_purchases_says_so(store: Store) -> None:
 
 
 def test_the_command_fits_on_the_store(store_url: str, tmp_path: Path) -> None:
-    from carecycle.store import migrate
-    from carecycle.store.db import open_store
-
-    opened = open_store(store_url)
-    try:
-        migrate.upgrade(opened)
-        purchases(opened)
-    finally:
-        opened.close()
-    env = {**os.environ, "CARECYCLE_DATABASE_URL": store_url}
+    env = cli_env(store_url, purchases)
     command = [sys.executable, "-m", "carecycle", "clv", "fit", "--json", "--model"]
     done = subprocess.run(
         [*command, "bgnbd", "--as-of", "2026-03-02"],
@@ -143,13 +147,9 @@ def test_the_command_fits_on_the_store(store_url: str, tmp_path: Path) -> None:
 
 
 def test_the_command_predicts_the_stores_accounts(store_url: str, tmp_path: Path) -> None:
-    from carecycle.store import migrate
-    from carecycle.store.db import open_store
-
-    opened = open_store(store_url)
     rng = np.random.default_rng(5)
-    try:
-        migrate.upgrade(opened)
+
+    def fill(store: Store) -> None:
         orders, lines = [], []
         for k in range(40):
             start = date(2025, 1, 1).toordinal() + int(rng.integers(0, 100))
@@ -158,10 +158,9 @@ def test_the_command_predicts_the_stores_accounts(store_url: str, tmp_path: Path
                 orders.append(order(f"O{k}-{n}", f"A{k}", day.isoformat()))
                 lines.append(line(f"O{k}-{n}", 0, float(rng.integers(10, 300))))
         accounts = [account(f"A{k}") for k in range(40)]
-        load(opened, accounts=accounts, orders=orders, order_lines=lines)
-    finally:
-        opened.close()
-    env = {**os.environ, "CARECYCLE_DATABASE_URL": store_url}
+        load(store, accounts=accounts, orders=orders, order_lines=lines)
+
+    env = cli_env(store_url, fill)
     written = tmp_path / "values.csv"
     command = [sys.executable, "-m", "carecycle", "clv", "predict", "--as-of", "2025-09-01"]
     done = subprocess.run(

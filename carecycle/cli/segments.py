@@ -1,0 +1,86 @@
+"""`carecycle segments`: value tiers (the 20/80 rule), RFM, and what each tier costs."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carecycle.cli.output import (
+    JsonOption,
+    check_writable,
+    out,
+    parse_day,
+    print_json,
+    steps,
+    table,
+)
+
+
+def segments(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Last day of the window, YYYY-MM-DD (default: today)."),
+    ] = None,
+    days: Annotated[int, typer.Option("--days", help="Days in the window.")] = 365,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="CSV file with every account's tier and RFM.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tier the base A/B/C by revenue (the 20/80 rule), score RFM, read out each tier."""
+    from carecycle.cli import runtime
+    from carecycle.services.segments import segments as build
+
+    day = parse_day(as_of, "--as-of")
+    if out_file is not None:
+        check_writable(out_file, "--out")
+    with runtime() as rt, steps() as progress:
+        progress.say(f"segmenting the base over the {days} days to {day}")
+        found = build(
+            rt.store, as_of=day, days=days, cuts=rt.settings.tier_cuts,
+            costs=rt.settings.channel_costs, service_levels=rt.settings.service_levels,
+        )  # fmt: skip
+    if out_file is not None:
+        _write(found, out_file)
+    if as_json:
+        print_json({k: getattr(found, k) for k in ("as_of", "days", "cuts", "readout")})
+        return
+    shown = table("tier", "customers", "revenue", "cost to serve", "service level", numeric=3)
+    for row in found.readout:
+        shown.add_row(
+            row.tier, f"{row.customers:,} ({row.customer_share:.0%})",
+            f"{row.revenue:,.0f} ({row.revenue_share:.0%})",
+            f"{row.cost_to_serve:,.0f} ({row.cost_share:.0%})", row.service_level,
+        )  # fmt: skip
+    out.print(shown)
+    out.print(
+        f"{len(found.accounts):,} customers, revenue of the {days} days to {day}; tier A "
+        f"brings the first {found.cuts[0]:.0%} of it, B up to {found.cuts[1]:.0%}"
+    )
+    if out_file is not None:
+        out.print(f"every account's tier and RFM written to {out_file}")
+
+
+def _write(found: object, path: Path) -> None:
+    from carecycle.services.segments import Segments
+
+    assert isinstance(found, Segments)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["account_id", "tier", "rfm", "revenue", "purchase_days", "days_since", "cost"]
+        )
+        for k, account in enumerate(found.accounts):
+            since = found.days_since[k]
+            writer.writerow([
+                account, found.tiers[k], found.rfm[k], f"{found.revenue[k]:.2f}",
+                found.purchase_days[k], "" if since is None else since, f"{found.cost[k]:.2f}",
+            ])  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Add the segments command to the CLI."""
+    app.command("segments")(segments)

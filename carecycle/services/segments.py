@@ -1,0 +1,142 @@
+"""Use case: the base's value segments as of a day — A/B/C tiers, RFM, the 20/80 readout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import ibis
+import numpy as np
+import pyarrow as pa
+
+from carecycle.engine.facts import owned_by_survivor
+from carecycle.errors import InputError
+from carecycle.intelligence.value import TIERS, abc_tiers, rfm_scores
+from carecycle.store.db import Store
+from carecycle.store.schema import CHANNEL_STATUSES
+
+
+@dataclass(frozen=True)
+class TierReadout:
+    """One tier's share of the customers, the revenue and the cost to serve them."""
+
+    tier: str
+    customers: int
+    customer_share: float
+    revenue: float
+    revenue_share: float
+    cost_to_serve: float
+    cost_share: float
+    service_level: str
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The customers' tiers and RFM codes over a window, and the readout per tier."""
+
+    as_of: date
+    days: int
+    cuts: tuple[float, float]
+    accounts: list[str]
+    revenue: list[float]
+    purchase_days: list[int]
+    days_since: list[int | None]
+    cost: list[float]
+    tiers: list[str]
+    rfm: list[str]
+    readout: list[TierReadout]
+
+
+def segments(
+    store: Store,
+    *,
+    as_of: date,
+    days: int,
+    cuts: Sequence[float],
+    costs: Mapping[str, float],
+    service_levels: Mapping[str, str],
+) -> Segments:
+    """Return the base's segments over the `days` days up to `as_of`.
+
+    The customers are the live accounts (merged accounts counted with their survivor) with
+    a booked order by `as_of`. Revenue is their booked order lines in the window, a
+    purchase a day with a booked order, and the cost to serve the channel cost of the
+    touches sent to them in the window.
+    """
+    if days < 1:
+        raise InputError("--days must be 1 or more")
+    start = as_of - timedelta(days=days - 1)
+    tables = store.tables()
+    orders, lines = tables["orders"], tables["order_lines"]
+    booked = orders.filter(orders.status == "booked", orders.ordered_on <= as_of)
+    owned = owned_by_survivor(booked.select("order_id", "account_id", "ordered_on"), tables)
+    priced = owned.join(lines, "order_id")
+    within = priced.ordered_on >= start
+    per_account = priced.group_by("account_id").aggregate(
+        revenue=priced.amount.cast("float64").sum(where=within),
+        purchase_days=priced.ordered_on.nunique(where=within),
+        last_on=priced.ordered_on.max(where=within),
+    )
+    touches = tables["touches"]
+    sent = touches.filter(
+        touches.planned_on.between(start, as_of),
+        touches.status.isin(CHANNEL_STATUSES),
+        touches.channel.notnull(),
+    )
+    served = owned_by_survivor(sent.select("account_id", "channel"), tables)
+    # The costs as a table of their own, so both stores add them up as floating point.
+    prices = ibis.memtable(
+        pa.table({
+            "priced": pa.array(list(costs), pa.string()),
+            "price": pa.array([float(v) for v in costs.values()], pa.float64()),
+        })
+    )  # fmt: skip
+    charged = served.left_join(prices, served.channel == prices.priced)
+    spent = charged.group_by("account_id").aggregate(cost=charged.price.fill_null(0.0).sum())
+    joined = per_account.left_join(spent, per_account.account_id == spent.account_id)
+    found = joined.select(
+        per_account.account_id, "revenue", "purchase_days", "last_on", cost=joined.cost
+    ).order_by("account_id").to_pyarrow()  # fmt: skip
+    accounts = found["account_id"].to_pylist()
+    revenue = np.nan_to_num(np.array(found["revenue"].to_pylist(), dtype=np.float64))
+    purchases = np.array(found["purchase_days"].to_pylist(), dtype=np.float64)
+    last = found["last_on"].to_pylist()
+    since = [None if d is None else (as_of - d).days for d in last]
+    cost = np.nan_to_num(np.array(found["cost"].to_pylist(), dtype=np.float64))
+    tiers = abc_tiers(revenue, cuts)
+    waited = np.array([days if s is None else s for s in since], dtype=np.float64)
+    rfm = rfm_scores(waited, purchases, revenue).codes()
+    return Segments(
+        as_of=as_of, days=days, cuts=(float(cuts[0]), float(cuts[1])), accounts=accounts,
+        revenue=revenue.tolist(), purchase_days=[int(p) for p in purchases],
+        days_since=since, cost=cost.tolist(), tiers=tiers, rfm=rfm,
+        readout=_readout(tiers, revenue, cost, service_levels),
+    )  # fmt: skip
+
+
+def _readout(
+    tiers: list[str], revenue: np.ndarray, cost: np.ndarray, levels: Mapping[str, str]
+) -> list[TierReadout]:
+    marks = np.array(tiers, dtype=object)
+    total_customers, total_revenue, total_cost = len(tiers), revenue.sum(), cost.sum()
+
+    def share(part: float, whole: float) -> float:
+        return float(part / whole) if whole else 0.0
+
+    found = []
+    for tier in TIERS:
+        mine = marks == tier
+        found.append(
+            TierReadout(
+                tier=tier,
+                customers=int(mine.sum()),
+                customer_share=share(float(mine.sum()), total_customers),
+                revenue=float(revenue[mine].sum()),
+                revenue_share=share(float(revenue[mine].sum()), total_revenue),
+                cost_to_serve=float(cost[mine].sum()),
+                cost_share=share(float(cost[mine].sum()), total_cost),
+                service_level=levels.get(tier, ""),
+            )
+        )
+    return found
