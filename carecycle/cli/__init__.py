@@ -80,6 +80,7 @@ def _register() -> None:
         demo,
         programs,
         report,
+        score,
         segments,
         stats,
         store,
@@ -97,6 +98,7 @@ def _register() -> None:
     report.register(app)
     clv.register(app)
     segments.register(app)
+    score.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

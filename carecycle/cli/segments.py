@@ -32,6 +32,7 @@ def segments(
 ) -> None:
     """Tier the base A/B/C by revenue (the 20/80 rule), score RFM, read out each tier."""
     from carecycle.cli import runtime
+    from carecycle.services.segments import ValuePolicy
     from carecycle.services.segments import segments as build
 
     day = parse_day(as_of, "--as-of")
@@ -39,10 +40,7 @@ def segments(
         check_writable(out_file, "--out")
     with runtime() as rt, steps() as progress:
         progress.say(f"segmenting the base over the {days} days to {day}")
-        found = build(
-            rt.store, as_of=day, days=days, cuts=rt.settings.tier_cuts,
-            costs=rt.settings.channel_costs, service_levels=rt.settings.service_levels,
-        )  # fmt: skip
+        found = build(rt.store, as_of=day, days=days, policy=ValuePolicy.of(rt.settings))
     if out_file is not None:
         _write(found, out_file)
     if as_json:

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import ibis
 import numpy as np
 import pyarrow as pa
 
+from carecycle.config import Settings
 from carecycle.engine.facts import owned_by_survivor
 from carecycle.errors import InputError
-from carecycle.intelligence.value import TIERS, abc_tiers, rfm_scores
+from carecycle.intelligence.value import DEFAULT_CUTS, TIERS, abc_tiers, check_cuts, rfm_scores
 from carecycle.store.db import Store
 from carecycle.store.schema import CHANNEL_STATUSES
+
+
+@dataclass(frozen=True)
+class ValuePolicy:
+    """How the base is tiered and what serving it costs: the tier cuts (cumulative revenue
+    shares closing A and B), each channel's cost per sent touch, each tier's service."""
+
+    cuts: tuple[float, float] = DEFAULT_CUTS
+    costs: Mapping[str, float] = field(default_factory=dict)
+    service_levels: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, settings: Settings) -> ValuePolicy:
+        """Return the policy the settings give."""
+        return cls(settings.tier_cuts, settings.channel_costs, settings.service_levels)
 
 
 @dataclass(frozen=True)
@@ -53,9 +69,7 @@ def segments(
     *,
     as_of: date,
     days: int,
-    cuts: Sequence[float],
-    costs: Mapping[str, float],
-    service_levels: Mapping[str, str],
+    policy: ValuePolicy,
 ) -> Segments:
     """Return the base's segments over the `days` days up to `as_of`.
 
@@ -88,8 +102,8 @@ def segments(
     # The costs as a table of their own, so both stores add them up as floating point.
     prices = ibis.memtable(
         pa.table({
-            "priced": pa.array(list(costs), pa.string()),
-            "price": pa.array([float(v) for v in costs.values()], pa.float64()),
+            "priced": pa.array(list(policy.costs), pa.string()),
+            "price": pa.array([float(v) for v in policy.costs.values()], pa.float64()),
         })
     )  # fmt: skip
     charged = served.left_join(prices, served.channel == prices.priced)
@@ -104,14 +118,14 @@ def segments(
     last = found["last_on"].to_pylist()
     since = [None if d is None else (as_of - d).days for d in last]
     cost = np.nan_to_num(np.array(found["cost"].to_pylist(), dtype=np.float64))
-    tiers = abc_tiers(revenue, cuts)
+    tiers = abc_tiers(revenue, policy.cuts)
     waited = np.array([days if s is None else s for s in since], dtype=np.float64)
     rfm = rfm_scores(waited, purchases, revenue).codes()
     return Segments(
-        as_of=as_of, days=days, cuts=(float(cuts[0]), float(cuts[1])), accounts=accounts,
+        as_of=as_of, days=days, cuts=check_cuts(policy.cuts), accounts=accounts,
         revenue=revenue.tolist(), purchase_days=[int(p) for p in purchases],
         days_since=since, cost=cost.tolist(), tiers=tiers, rfm=rfm,
-        readout=_readout(tiers, revenue, cost, service_levels),
+        readout=_readout(tiers, revenue, cost, policy.service_levels),
     )  # fmt: skip
 
 

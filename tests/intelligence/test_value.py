@@ -14,13 +14,14 @@ import pytest
 
 from carecycle.errors import InputError
 from carecycle.intelligence.value import abc_tiers, quintile_scores, rfm_scores
-from carecycle.services.segments import segments
+from carecycle.services.segments import ValuePolicy, segments
 from carecycle.store.db import Store
 from tests.intelligence.test_store_clv import account, cli_env, line, order
 from tests.services.planning_world import load
 
 LEVELS = {"A": "account manager", "B": "calls", "C": "eDM"}
 COSTS = {"edm": 0.5, "tsr_call": 4.0}
+POLICY = ValuePolicy((0.8, 0.95), COSTS, LEVELS)
 
 
 def test_tiers_follow_the_cumulative_revenue() -> None:
@@ -75,8 +76,7 @@ def world(store: Store) -> None:
 
 def test_the_store_readout_per_tier(store: Store) -> None:
     world(store)
-    found = segments(store, as_of=date(2026, 3, 1), days=365, cuts=(0.8, 0.95), costs=COSTS,
-                     service_levels=LEVELS)  # fmt: skip
+    found = segments(store, as_of=date(2026, 3, 1), days=365, policy=POLICY)
     # A1 800 (its own 500 and A5's 300), A2 200, A3 100, A4 none within the year. A2 is
     # in A: 800 of 1,100 came before it, under 80 %; A3 in B (1,000 before, under 95 %).
     assert found.accounts == ["A1", "A2", "A3", "A4"]

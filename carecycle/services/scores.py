@@ -1,0 +1,104 @@
+"""Use case: dated score snapshots in the store, which program audiences can ask about.
+
+`score_base` writes, for one day, each customer's value tier (`score.tier`: 1, 2, 3 for
+bands A, B, C), RFM (`score.rfm`: R·100 + F·10 + M, band the code), and — where the base
+has enough repeat buyers to fit BG/NBD and Gamma-Gamma — its lifetime value (`score.clv`,
+band `top_decile` or `decile_2` … `decile_10`) and probability of still being a customer
+(`score.p_alive`). Scoring a day again replaces that day's scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+import sqlalchemy as sa
+
+from carecycle.errors import InputError
+from carecycle.services.clv import predict_store
+from carecycle.services.segments import ValuePolicy, segments
+from carecycle.store import schema
+from carecycle.store.db import Store
+
+SCORES = ("tier", "rfm", "clv", "p_alive")
+TIER_VALUES = {"A": 1.0, "B": 2.0, "C": 3.0}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What one scoring wrote: rows per score, and what it could not score and why."""
+
+    as_of: date
+    written: dict[str, int]
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def score_base(
+    store: Store,
+    *,
+    as_of: date,
+    days: int,
+    policy: ValuePolicy,
+    horizon: float = 52.0,
+) -> Scored:
+    """Write the base's scores for `as_of`, replacing any of that day's."""
+    found = segments(store, as_of=as_of, days=days, policy=policy)
+    rows: dict[str, list[tuple[str, float, str | None]]] = {
+        "tier": [(a, TIER_VALUES[t], t) for a, t in zip(found.accounts, found.tiers, strict=True)],
+        "rfm": [(a, float(code), code) for a, code in zip(found.accounts, found.rfm, strict=True)],
+    }
+    skipped = {}
+    try:
+        values = predict_store(store, as_of=as_of, unit="week", horizon=horizon, period=4.0,
+                               discount=0.01)  # fmt: skip
+    except InputError as exc:
+        skipped["clv"] = skipped["p_alive"] = str(exc)
+    else:
+        deciles = _deciles(values.value)
+        rows["clv"] = [
+            (a, float(v), "top_decile" if d == 1 else f"decile_{d}")
+            for a, v, d in zip(values.customers, values.value, deciles, strict=True)
+        ]
+        rows["p_alive"] = [
+            (a, float(p), None) for a, p in zip(values.customers, values.alive, strict=True)
+        ]
+    _write(store, as_of, rows)
+    return Scored(as_of, {name: len(found) for name, found in rows.items()}, skipped)
+
+
+def _deciles(values: np.ndarray) -> list[int]:
+    """Return each value's decile, 1 for the highest tenth; equal values share the decile
+    of the first of them."""
+    if not len(values):
+        return []
+    ahead = np.searchsorted(np.sort(-values), -values, side="left")
+    return [int(d) for d in 1 + (10 * ahead) // len(values)]
+
+
+def _write(store: Store, as_of: date, rows: dict[str, list[tuple[str, float, str | None]]]) -> None:
+    table = schema.account_scores
+    data = pa.table({
+        "account_id": pa.array([a for found in rows.values() for a, _, _ in found], pa.string()),
+        "score": pa.array([n for n, found in rows.items() for _ in found], pa.string()),
+        "value": pa.array([v for found in rows.values() for _, v, _ in found], pa.float64()),
+        "band": pa.array([b for found in rows.values() for _, _, b in found], pa.string()),
+    })  # fmt: skip
+    with store.begin() as conn:
+        conn.execute(
+            table.delete().where(table.c.scored_on == as_of, table.c.score.in_(list(rows)))
+        )
+        if not data.num_rows:
+            return
+        staged = store.stage(conn, "stage_scores", data)
+        conn.execute(
+            table.insert().from_select(
+                ["account_id", "score", "scored_on", "value", "band"],
+                sa.select(
+                    staged.c.account_id, staged.c.score, sa.literal(as_of, sa.Date),
+                    staged.c.value, staged.c.band,
+                ),
+            )
+        )  # fmt: skip
+        store.unstage(conn, staged)
