@@ -128,7 +128,10 @@ WORLD = (
     FROM agreements g JOIN holdout_assignments h USING (account_id), range(6) k(j),
          plan_touches p
     WHERE g.renewed_from IS NULL AND p.idx = (hash(g.agreement_id, 't') + j) % {count}""",
-    """INSERT INTO touches
+    """INSERT INTO touches (touch_uid, program_id, touch_id, account_id, cycle, agreement_id,
+                         program_revision, stage_id, contact_id, channel, content, priority,
+                         kpi, due_on, planned_on, expires_on, status, reason, created_on,
+                         updated_on)
     SELECT md5(touch_id || account_id || cycle), '{program}', touch_id, account_id, cycle,
            agreement_id, 1, stage_id, NULL, channel, 'content/' || touch_id, 50, kpi, due_on,
            planned_on, due_on + 14, status, NULL, due_on - 1, planned_on

@@ -17,6 +17,7 @@ Value".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -156,8 +157,13 @@ def compress_spends(frequency: ArrayLike, monetary: ArrayLike) -> Spends:
     """
     x, m = _floats(frequency), _floats(monetary)
     repeat = x > 0
-    if np.any(m[repeat] <= 0):
-        raise InputError("monetary_value must be above 0 for customers with repeat purchases")
+    bad = np.flatnonzero(repeat & ((m <= 0) | (x != np.floor(x))))
+    if bad.size:
+        k = int(bad[0])
+        raise InputError(
+            f"row {k + 1}: a customer with repeat purchases needs a whole frequency and a "
+            f"monetary_value above 0 (frequency {x[k]:g}, monetary_value {m[k]:g})"
+        )
     ones = np.ones(int(repeat.sum()))
     (kept, spend), summed = _grouped([x[repeat], m[repeat]], ones)
     return Spends(kept, spend, summed)
@@ -410,25 +416,38 @@ def bgnbd_alive(params: Params, h: Histories) -> Floats:
 
 
 def bgnbd_expected(params: Params, h: Histories, horizon: float) -> Floats:
-    """Return each row's expected purchases in (T, T + horizon] (BG/NBD, eq. 10)."""
+    """Return each row's expected purchases in (T, T + horizon] (BG/NBD, eq. 10).
+
+    The paper's ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z), z = t/(α+T+t), fails
+    for a heavy buyer over a long horizon (the power underflows to 0, the series
+    overflows); there Euler's equal form (1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z)
+    holds, which itself fails when a is very large, where the paper's form is fine.
+    """
     r, alpha, a, b = params
+    if abs(a - 1) < 1e-9:
+        # The expression is continuous in a; at a = 1 exactly both factors are singular.
+        a = 1 + math.copysign(1e-9, a - 1)
     x, big_t = h.frequency, h.T
-    ratio = (alpha + big_t) / (alpha + big_t + horizon)
-    hyper = special.hyp2f1(r + x, b + x, a + b + x - 1, horizon / (alpha + big_t + horizon))
-    scale = (a + b + x - 1) / (a - 1)
-    found: Floats = scale * (1 - ratio ** (r + x) * hyper) * bgnbd_alive(params, h)
+    z = horizon / (alpha + big_t + horizon)
+    c = a + b + x - 1
+    with np.errstate(all="ignore"):
+        paper = (1 - z) ** (r + x) * special.hyp2f1(r + x, b + x, c, z)
+        euler = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
+    term = np.where(np.isfinite(paper), paper, euler)
+    found: Floats = (c / (a - 1)) * (1 - term) * bgnbd_alive(params, h)
     return found
 
 
 def gg_expected_spend(params: Params, frequency: ArrayLike, monetary: ArrayLike) -> Floats:
     """Return each customer's expected mean spend per transaction (Gamma-Gamma); customers
-    without a repeat purchase get the population mean."""
+    without a repeat purchase of positive value get the population mean."""
     p, q, gamma = params
     x, m = _floats(frequency), _floats(monetary)
     if q <= 1:
         raise InputError(f"Gamma-Gamma q = {q:.4f} ≤ 1: the mean spend is not finite")
     population = p * gamma / (q - 1)
-    known = x > 0
+    # Without a repeat purchase of positive value, nothing is known of the customer's own.
+    known = (x > 0) & (m > 0)
     found = np.full_like(x, population)
     found[known] = p * (gamma + m[known] * x[known]) / (p * x[known] + q - 1)
     return found

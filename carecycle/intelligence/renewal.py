@@ -19,6 +19,9 @@ from scipy import optimize, special
 
 from carecycle.errors import InputError
 
+# Fitted α and β outside these bounds mean the counts do not identify the model.
+BOUNDS = (1e-4, 1e4)
+
 
 @dataclass(frozen=True)
 class RenewalFit:
@@ -63,8 +66,12 @@ class RenewalFit:
 def check_alive(alive: Sequence[float]) -> tuple[float, ...]:
     """Return the counts if they describe one cohort, else raise InputError saying why."""
     counts = tuple(float(n) for n in alive)
-    if len(counts) < 2:
-        raise InputError("--alive needs at least two counts: the cohort, then those still active")
+    if len(counts) < 3:
+        raise InputError(
+            "--alive needs at least three counts, the cohort and those still active after "
+            "two periods or more: one period tells only the first renewal rate, not how "
+            "renewal varies across customers"
+        )
     for k, n in enumerate(counts):
         if not np.isfinite(n) or n < 0:
             raise InputError(f"--alive: count {k + 1} ({n:g}) must be a number, 0 or more")
@@ -104,4 +111,17 @@ def fit_renewal(alive: Sequence[float]) -> RenewalFit:
     best = optimize.minimize(loss, first.x, method="BFGS", options={"gtol": 1e-9})
     chosen = best if best.fun <= first.fun else first
     alpha, beta = np.exp(chosen.x).tolist()
+    given = ",".join(f"{n:g}" for n in counts)
+    if alpha >= BOUNDS[1] and beta >= BOUNDS[1]:
+        raise InputError(
+            f"--alive {given}: renewal is the same for every customer, "
+            f"{beta / (alpha + beta):.1%} each period (α and β grow without bound): the "
+            "model has no variation across customers to fit"
+        )
+    if not (BOUNDS[0] < alpha < BOUNDS[1] and BOUNDS[0] < beta < BOUNDS[1]):
+        raise InputError(
+            f"--alive {given}: the counts do not pin down how "
+            "renewal varies across customers (the fit runs off to α = "
+            f"{alpha:.3g}, β = {beta:.3g}); give more periods"
+        )
     return RenewalFit(alpha, beta, -float(chosen.fun), counts, bool(first.success or best.success))

@@ -3,9 +3,10 @@
 Tiers rank customers by revenue, highest first: tier A holds the customers who together
 bring the first `cuts[0]` of the revenue (80 % by default; the customer who crosses the
 line is in A), tier B those who bring it up to `cuts[1]` (95 %), tier C the rest,
-customers without revenue included. RFM scores each customer 1–5 on recency (days since
-the last purchase, lower is better), frequency (purchase days) and monetary value
-(revenue) by quintiles of the customers who bought; 5 is the best fifth.
+customers without revenue included; customers of equal revenue share a tier. RFM
+scores each customer 1–5 on recency (days since the last purchase, lower is better),
+frequency (purchase days) and monetary value (revenue) by quintiles of the customers who
+bought; 5 is the best fifth.
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ def abc_tiers(revenue: NDArray[np.float64], cuts: Sequence[float] = DEFAULT_CUTS
     if total <= 0:
         return [str(t) for t in tiers]
     order = np.argsort(-values, kind="stable")
+    ranked = values[order]
     # The share reached *before* each customer: it belongs to the tier that share is in.
-    before = (np.cumsum(values[order]) - values[order]) / total
-    paying = values[order] > 0
+    # Customers of equal revenue take the share before the first of them, so they share a
+    # tier whatever order they come in.
+    before = (np.cumsum(ranked) - ranked) / total
+    before = before[np.searchsorted(-ranked, -ranked, side="left")]
+    paying = ranked > 0
     tiers[order[paying & (before < first)]] = "A"
     tiers[order[paying & (before >= first) & (before < second)]] = "B"
     return [str(t) for t in tiers]
@@ -50,8 +55,8 @@ def abc_tiers(revenue: NDArray[np.float64], cuts: Sequence[float] = DEFAULT_CUTS
 
 def quintile_scores(values: NDArray[np.float64], *, higher_is_better: bool) -> NDArray[np.int64]:
     """Return 1–5 per value by its quintile among the values: ceil(5 × rank / n), the rank
-    counted from the worst (1) and shared by equal values at their lowest; the best value
-    always scores 5."""
+    counted from the worst (1) and shared by equal values at their lowest, so a best value
+    that many customers share may score below 5."""
     found = np.asarray(values, dtype=np.float64)
     if not len(found):
         return np.zeros(0, dtype=np.int64)

@@ -15,6 +15,7 @@ from carecycle.errors import InputError
 from carecycle.intelligence.clv import (
     Fit,
     Model,
+    Spends,
     bgnbd_alive,
     bgnbd_expected,
     compress,
@@ -68,6 +69,8 @@ def parse_counts(text: str) -> list[float]:
 
 
 UNITS = {"day": 1, "week": 7}
+# Discounting adds one term per period: a horizon of this many periods is plenty.
+MAX_PERIODS = 10_000
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,13 @@ def store_customers(store: Store, *, as_of: date, unit: str = "week") -> StoreCu
     )
 
 
+def store_spends(found: StoreCustomers) -> Spends:
+    """Return the Gamma-Gamma rows of the store's repeat customers whose repeat purchases
+    add up to more than 0 (credits and free lines can leave nothing to fit)."""
+    paying = (found.frequency > 0) & (found.monetary > 0)
+    return compress_spends(found.frequency[paying], found.monetary[paying])
+
+
 def _purchasers(store: Store, *, as_of: date, unit: str) -> StoreCustomers:
     found = store_customers(store, as_of=as_of, unit=unit)
     if not found.accounts:
@@ -147,7 +157,7 @@ def fit_store(store: Store, model: Model, *, as_of: date, unit: str = "week") ->
     """Return the model fitted to the store's accounts as of `as_of`."""
     found = _purchasers(store, as_of=as_of, unit=unit)
     if model == "gg":
-        return fit_gg(compress_spends(found.frequency, found.monetary))
+        return fit_gg(store_spends(found))
     histories = compress(found.frequency, found.recency, found.T)
     return fit_bgnbd(histories) if model == "bgnbd" else fit_pareto(histories)
 
@@ -192,15 +202,26 @@ def predict(
     horizon: float,
     period: float,
     discount: float,
+    lenient: bool = False,
 ) -> Predictions:
     """Fit BG/NBD and Gamma-Gamma to the customers and predict each one over `horizon`:
     value adds each `period`'s expected purchases times the expected spend, discounted at
-    `discount` per period."""
-    if horizon <= 0 or period <= 0 or discount < 0:
-        raise InputError("--horizon and --period must be above 0, --discount 0 or more")
+    `discount` per period. `lenient` leaves customers whose repeat purchases add up to 0 or
+    less out of the spend fit (they get the population's spend) instead of refusing them."""
+    for option, value, low in (("horizon", horizon, 0.0), ("period", period, 0.0)):
+        if not math.isfinite(value) or value <= low:
+            raise InputError(f"--{option} must be a number above 0, got {value}")
+    if not math.isfinite(discount) or discount < 0:
+        raise InputError(f"--discount must be a number, 0 or more, got {discount}")
+    if horizon / period > MAX_PERIODS:
+        raise InputError(
+            f"--horizon {horizon:g} makes more than {MAX_PERIODS:,} periods of {period:g}: "
+            "give a longer --period"
+        )
     histories = raw(frequency, recency, age)
     purchases_fit = fit_bgnbd(compress(frequency, recency, age))
-    spend_fit = fit_gg(compress_spends(frequency, monetary))
+    paying = (frequency > 0) & (monetary > 0) if lenient else np.ones(len(frequency), bool)
+    spend_fit = fit_gg(compress_spends(frequency[paying], monetary[paying]))
     rates, spends = list(purchases_fit.params.values()), list(spend_fit.params.values())
     spend = gg_expected_spend(spends, frequency, monetary)
     periods = max(1, math.ceil(horizon / period))
@@ -238,7 +259,7 @@ def predict_store(
     found = _purchasers(store, as_of=as_of, unit=unit)
     return predict(
         found.frequency, found.recency, found.T, found.monetary, found.accounts,
-        horizon=horizon, period=period, discount=discount,
+        horizon=horizon, period=period, discount=discount, lenient=True,
     )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,8 +26,8 @@ def project(alive: Sequence[float], *, periods: int, discount: float) -> Renewal
     """Return the fit of the cohort's active counts and its projection over `periods`."""
     if periods < 1:
         raise InputError("--periods must be 1 or more")
-    if discount < 0:
-        raise InputError("--discount must be 0 or more, e.g. 0.1")
+    if not math.isfinite(discount) or discount < 0:
+        raise InputError(f"--discount must be a number, 0 or more (e.g. 0.1), got {discount}")
     fit = fit_renewal(alive)
     return RenewalProjection(
         fit=fit,

@@ -87,7 +87,9 @@ def _write(store: Store, as_of: date, rows: dict[str, list[tuple[str, float, str
     })  # fmt: skip
     with store.begin() as conn:
         conn.execute(
-            table.delete().where(table.c.scored_on == as_of, table.c.score.in_(list(rows)))
+            # Every score of the day goes, written again or not: a score skipped this time
+            # must not leave the day's earlier value for the planner to read.
+            table.delete().where(table.c.scored_on == as_of, table.c.score.in_(SCORES))
         )
         if not data.num_rows:
             return

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import special
 
 from carecycle.errors import InputError
 from carecycle.intelligence import clv
@@ -165,7 +166,7 @@ def test_the_commands_print_json_and_one_line_errors(tmp_path: Path) -> None:
     projected = json.loads(done.stdout)
     assert projected["fit"]["alpha"] == pytest.approx(0.704, abs=0.005)
     assert len(projected["retention"]) == 12
-    failed = subprocess.run([*renewal, "100,120"], capture_output=True, text=True)
+    failed = subprocess.run([*renewal, "100,120,50"], capture_output=True, text=True)
     assert failed.returncode == 1
     assert "a cohort can only shrink" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -220,3 +221,32 @@ def test_predictions_follow_the_two_fits(tmp_path: Path) -> None:
     assert lines[0] == "customer,probability_alive,expected_purchases,expected_spend,value"
     assert len(lines) == 2358
     assert lines[1].startswith("1,0.7266")
+
+
+def test_a_heavy_buyer_over_a_long_horizon_has_a_finite_expectation() -> None:
+    params = (0.242594, 4.413532, 0.792886, 2.425752)
+    heavy = clv.raw([1000, 300], [38.0, 38.5], [38.86, 38.86])
+    found = clv.bgnbd_expected(params, heavy, 5200)
+    assert np.all(np.isfinite(found))
+    assert np.all(found > 0)
+    # Within reach of the paper's form, Euler's equal form gives the same number.
+    r, alpha, a, b = params
+    x, big_t, t = 2, 38.86, 39.0
+    ratio = (alpha + big_t) / (alpha + big_t + t)
+    hyper = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
+    odds = a / (b + x - 1) * ((alpha + big_t) / (alpha + 30.43)) ** (r + x)
+    paper = (a + b + x - 1) / (a - 1) * (1 - ratio ** (r + x) * hyper) / (1 + odds)
+    one = clv.bgnbd_expected(params, clv.raw([2], [30.43], [38.86]), t)[0]
+    assert one == pytest.approx(paper, rel=1e-10)
+
+
+@pytest.mark.parametrize("option", ["horizon", "period", "discount"])
+@pytest.mark.parametrize("value", [math.inf, math.nan])
+def test_predictions_refuse_numbers_that_are_not_finite(
+    tmp_path: Path, option: str, value: float
+) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text("frequency,recency,T,monetary_value\n1,2,10,5\n2,3,10,6\n0,0,9,0\n")
+    options = {"horizon": 52.0, "period": 4.0, "discount": 0.01} | {option: value}
+    with pytest.raises(InputError, match=f"--{option}"):
+        predict_file(customers, **options)

@@ -61,11 +61,13 @@ def test_projections_follow_the_fitted_model() -> None:
 @pytest.mark.parametrize(
     ("alive", "message"),
     [
-        ([100], "at least two counts"),
-        ([100, 120], "count 2 \\(120\\) is above the one before"),
-        ([0, 0], "first count must be above 0"),
+        ([100, 60], "at least three counts"),
+        ([100, 120, 50], "count 2 \\(120\\) is above the one before"),
+        ([0, 0, 0], "first count must be above 0"),
         ([100, 100, 100], "nobody left the cohort"),
-        ([100, -1], "must be a number, 0 or more"),
+        ([100, -1, 0], "must be a number, 0 or more"),
+        ([100, 50, 25], "renewal is the same for every customer, 50.0% each period"),
+        ([100, 0, 0], "the counts do not pin down how renewal varies"),
     ],
 )
 def test_counts_that_are_not_a_cohort_are_refused(alive: list[float], message: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from carecycle.errors import InputError
 from carecycle.intelligence import clv
-from carecycle.services.clv import fit_file, fit_store, store_customers
+from carecycle.services.clv import fit_file, fit_store, store_customers, store_spends
 from carecycle.store import migrate
 from carecycle.store.db import Store, open_store
 from tests.services.planning_world import load
@@ -173,3 +173,26 @@ def test_the_command_predicts_the_stores_accounts(store_url: str, tmp_path: Path
     assert found["top"][0]["customer"].startswith("A")
     assert found["top"][0]["value"] >= found["top"][1]["value"]
     assert len(written.read_text().splitlines()) == 41
+
+
+def test_a_customer_whose_repeat_purchases_add_to_nothing_gets_the_populations_spend(
+    store: Store,
+) -> None:
+    days = ("2025-01-06", "2025-02-03", "2025-03-03")
+    amounts = {"B1": (100, -100, 0), "B2": (80, 40, 60), "B3": (50, 70, 30), "B4": (20, 25, 35)}
+    orders, lines = [], []
+    for aid, values in amounts.items():
+        for n, (day, amount) in enumerate(zip(days, values, strict=True)):
+            orders.append(order(f"{aid}-{n}", aid, day))
+            lines.append(line(f"{aid}-{n}", 0, amount))
+    load(store, accounts=[account(a) for a in amounts], orders=orders, order_lines=lines)
+    found = store_customers(store, as_of=date(2025, 6, 30))
+    assert found.monetary.tolist() == [-50.0, 50.0, 50.0, 30.0]
+    spends = store_spends(found)
+    assert spends.customers == 3  # B1's credit leaves nothing to fit
+    fit = clv.fit_gg(spends)
+    p, q, gamma = fit.params.values()
+    spend = clv.gg_expected_spend((p, q, gamma), found.frequency, found.monetary)
+    assert spend[0] == pytest.approx(p * gamma / (q - 1))
+    with pytest.raises(InputError, match=r"row 1: a customer with repeat purchases needs"):
+        clv.compress_spends(found.frequency, found.monetary)

@@ -29,6 +29,10 @@ def test_tiers_follow_the_cumulative_revenue() -> None:
     found = abc_tiers(np.array([10.0, 50.0, 0.0, 30.0, 4.0, 6.0]))
     assert found == ["B", "A", "C", "A", "C", "B"]
     assert abc_tiers(np.array([0.0, 0.0])) == ["C", "C"]
+    # Equal revenue, equal tier: both 45s take the share before the first of them (0 %),
+    # and the 10 comes after 90 % (tier B).
+    assert abc_tiers(np.array([45.0, 45.0, 10.0])) == ["A", "A", "B"]
+    assert abc_tiers(np.array([10.0, 40.0, 40.0, 10.0])) == ["B", "A", "A", "B"]
     with pytest.raises(InputError, match="tier cuts"):
         abc_tiers(np.array([1.0]), (0.9, 0.8))
     with pytest.raises(InputError, match="revenue must be 0 or more"):
@@ -41,6 +45,9 @@ def test_quintiles_score_one_to_five_and_ties_alike() -> None:
     assert quintile_scores(values, higher_is_better=False).tolist() == [5, 4, 3, 2, 1]
     tied = np.array([1.0, 1.0, 1.0, 9.0])
     assert quintile_scores(tied, higher_is_better=True).tolist() == [2, 2, 2, 5]
+    # A best value most customers share scores below 5: ties take their lowest rank.
+    top = np.array([1.0, 2.0, 2.0, 2.0])
+    assert quintile_scores(top, higher_is_better=True).tolist() == [2, 3, 3, 3]
     found = rfm_scores(np.array([5.0, 0.0, 40.0]), np.array([2.0, 0.0, 1.0]),
                        np.array([100.0, 0.0, 50.0]))  # fmt: skip
     assert found.codes() == ["555", "000", "333"]
