@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import ibis
 import numpy as np
@@ -15,7 +15,6 @@ from carecycle.engine.facts import owned_by_survivor
 from carecycle.errors import InputError
 from carecycle.intelligence.value import DEFAULT_CUTS, TIERS, abc_tiers, check_cuts, rfm_scores
 from carecycle.store.db import Store
-from carecycle.store.schema import CHANNEL_STATUSES
 
 
 @dataclass(frozen=True)
@@ -93,9 +92,11 @@ def segments(
         last_on=priced.ordered_on.max(where=within),
     )
     touches = tables["touches"]
+    # A touch costs its channel's price when it goes out: its first `sent` in the window.
+    after = datetime.combine(as_of + timedelta(days=1), time())
     sent = touches.filter(
-        touches.planned_on.between(start, as_of),
-        touches.status.isin(CHANNEL_STATUSES),
+        touches.sent_at >= datetime.combine(start, time()),
+        touches.sent_at < after,
         touches.channel.notnull(),
     )
     served = owned_by_survivor(sent.select("account_id", "channel"), tables)

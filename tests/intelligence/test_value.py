@@ -6,7 +6,7 @@ import csv
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +78,16 @@ def world(store: Store) -> None:
         orders=orders,
         order_lines=[line(o, n, a) for o, values in amounts.items() for n, a in enumerate(values)],
         touches=touches,
+        # Their first sends: u3, still planned, was never sent and costs nothing.
+        touch_events=[
+            {
+                "event_id": f"e-{uid}",
+                "touch_uid": uid,
+                "status": "sent",
+                "occurred_at": datetime(2026, 2, 1, 9),
+            }
+            for uid in ("u1", "u2", "u4")
+        ],
     )
 
 

@@ -551,6 +551,43 @@ def test_calls_count_touches_dialled_in_the_period_once(world: dict[str, Any]) -
     }
 
 
+def test_activity_counts_each_touch_in_the_period_of_its_first_event(store: Store) -> None:
+    # S1 is sent in December and again in January; S2 first in January. Call K1 is tried in
+    # December and again, unreached, in January; K2 is tried in December and reached in
+    # January; K3 is first tried in January.
+    touches = [
+        touch("S1", "A1", "welcome", "edm", "2024-12-30", "delivered"),
+        touch("S2", "A1", "welcome", "edm", "2025-01-05", "delivered"),
+        touch("K1", "A1", "use", "tsr_call", "2024-12-30", "not_reached"),
+        touch("K2", "A1", "use", "tsr_call", "2024-12-30", "reached"),
+        touch("K3", "A1", "use", "tsr_call", "2025-01-09", "not_reached"),
+    ]
+    events = [
+        event("S1", "sent", at("2024-12-30")), event("S1", "sent", at("2025-01-05")),
+        event("S2", "sent", at("2025-01-05")),
+        event("K1", "not_reached", at("2024-12-31")), event("K1", "not_reached", at("2025-01-10")),
+        event("K2", "call_back", at("2024-12-31")), event("K2", "reached", at("2025-01-10")),
+        event("K3", "not_reached", at("2025-01-10")),
+    ]  # fmt: skip
+    member = assigned(CARE, "A1", "2024-12-01")
+    load(
+        store, accounts=[account("A1", "north")], holdout_assignments=[member],
+        touches=touches, touch_events=events,
+    )  # fmt: skip
+    names = ["edm_sent", "calls_made", "calls_successful"]
+    first_quarter = kpis_of(store.tables(), program_id=CARE, names=names)
+    assert {k[0]: v[0] for k, v in first_quarter.items()} == {
+        "edm_sent": 1.0, "calls_made": 2.0, "calls_successful": 1.0,
+    }  # fmt: skip
+    december = kpis_of(
+        store.tables(), program_id=CARE, names=names,
+        start=date(2024, 12, 1), end=date(2024, 12, 31),
+    )  # fmt: skip
+    assert {k[0]: v[0] for k, v in december.items()} == {
+        "edm_sent": 1.0, "calls_made": 2.0, "calls_successful": 0.0,
+    }  # fmt: skip
+
+
 def test_active_users_read_the_latest_snapshot_by_day_30_60_90(world: dict[str, Any]) -> None:
     # AU1 starts 1 Jan: day 30 reads 31 Jan (15 seats, 10 active), day 60 reads 1 Mar;
     # AU2 starts 1 Nov: day 90 reads 15 Dec. AU3 was cancelled before its day 30.
