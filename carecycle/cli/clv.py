@@ -123,13 +123,13 @@ def clv_predict(
         "discount": found.discount,
         "total_value": float(found.value.sum()),
         "expected_purchases": float(found.purchases.sum()),
-        "top": found.top(top),
+        "top": (best := found.top(top)),
     }
     if as_json:
         print_json(summary)
         return
     shown = table("customer", "P(alive)", "purchases", "spend", "value", numeric=4)
-    for row in summary["top"]:  # type: ignore[attr-defined]
+    for row in best:
         shown.add_row(
             str(row["customer"]), f"{row['probability_alive']:.3f}",
             f"{row['expected_purchases']:.2f}", f"{row['expected_spend']:,.2f}",

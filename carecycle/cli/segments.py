@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +31,7 @@ def segments(
 ) -> None:
     """Tier the base A/B/C by revenue (the 20/80 rule), score RFM, read out each tier."""
     from carecycle.cli import runtime
-    from carecycle.services.segments import ValuePolicy
+    from carecycle.services.segments import ValuePolicy, write_segments
     from carecycle.services.segments import segments as build
 
     day = parse_day(as_of, "--as-of")
@@ -42,7 +41,7 @@ def segments(
         progress.say(f"segmenting the base over the {days} days to {day}")
         found = build(rt.store, as_of=day, days=days, policy=ValuePolicy.of(rt.settings))
     if out_file is not None:
-        _write(found, out_file)
+        write_segments(found, out_file)
     if as_json:
         print_json({k: getattr(found, k) for k in ("as_of", "days", "cuts", "readout")})
         return
@@ -60,23 +59,6 @@ def segments(
     )
     if out_file is not None:
         out.print(f"every account's tier and RFM written to {out_file}")
-
-
-def _write(found: object, path: Path) -> None:
-    from carecycle.services.segments import Segments
-
-    assert isinstance(found, Segments)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["account_id", "tier", "rfm", "revenue", "purchase_days", "days_since", "cost"]
-        )
-        for k, account in enumerate(found.accounts):
-            since = found.days_since[k]
-            writer.writerow([
-                account, found.tiers[k], found.rfm[k], f"{found.revenue[k]:.2f}",
-                found.purchase_days[k], "" if since is None else since, f"{found.cost[k]:.2f}",
-            ])  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

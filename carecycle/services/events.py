@@ -124,10 +124,12 @@ def insert_events(
             sa.select(e.c.event_id).where(e.c.event_id.in_([r["event_id"] for r in rows]))
         ).scalars()
     )
-    fresh = [r for r in rows if r["event_id"] not in known]
+    fresh = [
+        (row, (uid, status))
+        for (uid, status, _), row in zip(events, rows, strict=True)
+        if row["event_id"] not in known
+    ]
     if fresh:
-        conn.execute(e.insert(), fresh)
-        news = zip(events, rows, strict=True)
-        new = [(uid, status) for (uid, status, _), r in news if r["event_id"] not in known]
-        _stamp_listed(conn, new, moment)
+        conn.execute(e.insert(), [row for row, _ in fresh])
+        _stamp_listed(conn, [event for _, event in fresh], moment)
     return len(fresh)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import ibis
 import numpy as np
@@ -75,7 +77,7 @@ def segments(
     The customers are the live accounts (merged accounts counted with their survivor) with
     a booked order by `as_of`. Revenue is their booked order lines in the window, a
     purchase a day with a booked order, and the cost to serve the channel cost of the
-    touches sent to them in the window.
+    touches first sent to them in the window (`touches.sent_at`).
     """
     if days < 1:
         raise InputError("--days must be 1 or more")
@@ -155,3 +157,19 @@ def _readout(
             )
         )
     return found
+
+
+def write_segments(found: Segments, path: Path) -> None:
+    """Write one CSV row per account: its tier, RFM code, revenue, purchase days, days
+    since its last purchase (empty without one in the window) and cost to serve."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["account_id", "tier", "rfm", "revenue", "purchase_days", "days_since", "cost"]
+        )
+        for k, account in enumerate(found.accounts):
+            since = found.days_since[k]
+            writer.writerow([
+                account, found.tiers[k], found.rfm[k], f"{found.revenue[k]:.2f}",
+                found.purchase_days[k], "" if since is None else since, f"{found.cost[k]:.2f}",
+            ])  # fmt: skip
