@@ -14,6 +14,10 @@ from pydantic_settings import (
 )
 
 DEFAULT_DATABASE_URL = "duckdb:///carecycle.duckdb"
+DEFAULT_HEALTH_WEIGHTS = {
+    "usage": 0.30, "usage_trend": 0.15, "support": 0.15, "survey": 0.10, "engagement": 0.10,
+    "renewal": 0.20,
+}  # fmt: skip
 
 
 class Settings(BaseSettings):
@@ -108,6 +112,18 @@ class Settings(BaseSettings):
             "C": "eDM and self-service on the site",
         },
         description="The service each value tier earns, shown with the tiers.",
+    )
+
+    health_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_HEALTH_WEIGHTS),
+        description="Weight of each health component: usage, usage_trend, support, survey, "
+        "engagement, renewal (docs/intelligence.md).",
+    )
+    health_cuts: tuple[float, float] = Field(
+        (70.0, 40.0), description="Health from which an account is green, and amber (0–100)."
+    )
+    health_days: int = Field(
+        180, ge=1, description="Days of usage, cases, answers and touches health reads."
     )
 
     @field_validator("tier_cuts")

@@ -78,6 +78,7 @@ def _register() -> None:
         data,
         dedupe,
         demo,
+        health,
         programs,
         report,
         score,
@@ -99,6 +100,7 @@ def _register() -> None:
     clv.register(app)
     segments.register(app)
     score.register(app)
+    health.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,15 +16,18 @@ def score(
     days: Annotated[int, typer.Option("--days", help="Days of purchases for the tiers.")] = 365,
     as_json: JsonOption = False,
 ) -> None:
-    """Score every customer for a day: value tier, RFM, lifetime value, probability alive."""
+    """Score every customer for a day: value tier, RFM, lifetime value, probability alive,
+    health and its components."""
     from carecycle.cli import runtime
+    from carecycle.services.health import health_policy
     from carecycle.services.scores import score_base
     from carecycle.services.segments import ValuePolicy
 
     day = parse_day(as_of, "--as-of")
     with runtime() as rt, steps() as progress:
         progress.say(f"scoring the base as of {day}")
-        found = score_base(rt.store, as_of=day, days=days, policy=ValuePolicy.of(rt.settings))
+        found = score_base(rt.store, as_of=day, days=days, policy=ValuePolicy.of(rt.settings),
+                           health=health_policy(rt.settings))  # fmt: skip
     if as_json:
         print_json(found)
         return

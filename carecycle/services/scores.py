@@ -4,7 +4,9 @@
 bands A, B, C), RFM (`score.rfm`: R·100 + F·10 + M, band the code), and — where the base
 has enough repeat buyers to fit BG/NBD and Gamma-Gamma — its lifetime value (`score.clv`,
 band `top_decile` or `decile_2` … `decile_10`) and probability of still being a customer
-(`score.p_alive`). Scoring a day again replaces that day's scores.
+(`score.p_alive`) — and its health (`score.health`, band green, amber or red) with each
+health component (`score.health_usage`, `score.health_support`, …). Scoring a day again
+replaces that day's scores.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from carecycle.errors import InputError
+from carecycle.intelligence.health import COMPONENTS, HealthPolicy
 from carecycle.services.clv import predict_store
+from carecycle.services.health import ScoreRows, health_of, health_rows
 from carecycle.services.segments import ValuePolicy, segments
 from carecycle.store import schema
 from carecycle.store.db import Store
 
-SCORES = ("tier", "rfm", "clv", "p_alive")
+SCORES = ("tier", "rfm", "clv", "p_alive", "health", *(f"health_{c}" for c in COMPONENTS))
 TIER_VALUES = {"A": 1.0, "B": 2.0, "C": 3.0}
 
 
@@ -41,11 +45,12 @@ def score_base(
     as_of: date,
     days: int,
     policy: ValuePolicy,
+    health: HealthPolicy,
     horizon: float = 52.0,
 ) -> Scored:
     """Write the base's scores for `as_of`, replacing any of that day's."""
     found = segments(store, as_of=as_of, days=days, policy=policy)
-    rows: dict[str, list[tuple[str, float, str | None]]] = {
+    rows: ScoreRows = {
         "tier": [(a, TIER_VALUES[t], t) for a, t in zip(found.accounts, found.tiers, strict=True)],
         "rfm": [(a, float(code), code) for a, code in zip(found.accounts, found.rfm, strict=True)],
     }
@@ -64,6 +69,8 @@ def score_base(
         rows["p_alive"] = [
             (a, float(p), None) for a, p in zip(values.customers, values.alive, strict=True)
         ]
+    _, healthy = health_of(store, as_of=as_of, policy=health)
+    rows |= health_rows(healthy, health)
     _write(store, as_of, rows)
     return Scored(as_of, {name: len(found) for name, found in rows.items()}, skipped)
 
@@ -77,7 +84,7 @@ def _deciles(values: np.ndarray) -> list[int]:
     return [int(d) for d in 1 + (10 * ahead) // len(values)]
 
 
-def _write(store: Store, as_of: date, rows: dict[str, list[tuple[str, float, str | None]]]) -> None:
+def _write(store: Store, as_of: date, rows: ScoreRows) -> None:
     table = schema.account_scores
     data = pa.table({
         "account_id": pa.array([a for found in rows.values() for a, _, _ in found], pa.string()),
