@@ -79,6 +79,7 @@ def _register() -> None:
         dedupe,
         demo,
         health,
+        ladder,
         programs,
         report,
         score,
@@ -101,6 +102,7 @@ def _register() -> None:
     segments.register(app)
     score.register(app)
     health.register(app)
+    ladder.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,15 +23,16 @@ Tables = Mapping[str, Any]
 TREND_DAYS = 90
 
 
-def owned_by_survivor(table: Any, tables: Tables) -> Any:
-    """Return `table` with its account_id replaced by the account's survivor."""
-    accounts = tables["accounts"]
-    # Merged accounts are few: map only them, so rows need no join with the whole base.
-    merged = accounts.filter(accounts.merged_into.notnull())
-    mapping = merged.select(owner=merged.account_id, survivor=merged.merged_into)
-    joined = table.left_join(mapping, table.account_id == mapping.owner)
-    survivor = ibis.coalesce(joined.survivor, joined.account_id)
-    return joined.mutate(account_id=survivor).drop("owner", "survivor")
+def owned_by_survivor(table: Any, tables: Tables, key: str = "account_id") -> Any:
+    """Return `table` with its account_id (or contact_id, as `key`) replaced by the
+    account's (contact's) survivor."""
+    records = tables[{"account_id": "accounts", "contact_id": "contacts"}[key]]
+    # Merged records are few: map only them, so rows need no join with the whole base.
+    merged = records.filter(records.merged_into.notnull())
+    mapping = merged.select(owner=merged[key], survivor=merged.merged_into)
+    joined = table.left_join(mapping, table[key] == mapping.owner)
+    survivor = ibis.coalesce(joined.survivor, joined[key])
+    return joined.mutate(**{key: survivor}).drop("owner", "survivor")
 
 
 def live_agreements(tables: Tables, as_of: date) -> Any:

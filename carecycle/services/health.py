@@ -67,7 +67,7 @@ def read_signals(store: Store, *, as_of: date, days: int) -> Signals:
     tables = store.tables()
     start = as_of - timedelta(days=days - 1)
     begin, after = datetime.combine(start, time()), datetime.combine(as_of + timedelta(1), time())
-    base = _customers(tables, as_of)
+    base = customers(tables, as_of)
     n = len(base)
     found = {
         "usage": _usage(tables, start, as_of),
@@ -77,7 +77,7 @@ def read_signals(store: Store, *, as_of: date, days: int) -> Signals:
         "renewals": _renewals(tables, as_of),
         "refunds": _refunds(tables, start, as_of),
     }
-    got = {name: _placed(base, table.to_pyarrow()) for name, table in found.items()}
+    got = {name: placed(base, table.to_pyarrow()) for name, table in found.items()}
     usage = got["usage"]
     count = usage["n"](0.0)
     slope_num = count * usage["stu"](0.0) - usage["st"](0.0) * usage["su"](0.0)
@@ -107,7 +107,7 @@ def _no_signals() -> Signals:
     return Signals([], *(empty for _ in range(13)))
 
 
-def _customers(tables: dict[str, Any], as_of: date) -> pa.Array:
+def customers(tables: dict[str, Any], as_of: date) -> pa.Array:
     """Return the live customers' ids, sorted: an agreement started or an order booked."""
     agreements, orders = tables["agreements"], tables["orders"]
     started = agreements.filter(agreements.start_on <= as_of).select("account_id")
@@ -117,24 +117,25 @@ def _customers(tables: dict[str, Any], as_of: date) -> pa.Array:
     return found["account_id"].combine_chunks()
 
 
-def _placed(base: pa.Array, found: pa.Table) -> dict[str, Any]:
-    """Return, per column of `found`, a function giving its values in `base` order with a
-    fill for the accounts it has no row for."""
-    where = pc.index_in(found["account_id"], value_set=base).to_numpy(zero_copy_only=False)
+def placed(base: pa.Array, found: pa.Table) -> dict[str, Any]:
+    """Return, per column of `found` but its first (the key), a function giving its values
+    in `base` order with a fill for the keys it has no row for."""
+    where = pc.index_in(found.column(0), value_set=base).to_numpy(zero_copy_only=False)
     kept = ~np.isnan(where.astype(np.float64))
     rows = where[kept].astype(np.int64)
 
     def column(name: str) -> Any:
-        values = found[name].to_numpy(zero_copy_only=False)[kept]
+        values = found[name].combine_chunks().cast(pa.float64())
 
         def filled(fill: float) -> np.ndarray:
             out = np.full(len(base), fill, dtype=np.float64)
-            out[rows] = np.asarray([fill if v is None else v for v in values], dtype=np.float64)
+            given = pc.fill_null(values, fill).to_numpy(zero_copy_only=False)
+            out[rows] = given[kept]
             return out
 
         return filled
 
-    return {name: column(name) for name in found.column_names if name != "account_id"}
+    return {name: column(name) for name in found.column_names[1:]}
 
 
 def _usage(tables: dict[str, Any], start: date, as_of: date) -> Any:
@@ -177,15 +178,18 @@ def _cases(tables: dict[str, Any], begin: datetime, after: datetime) -> Any:
 
 def _answers(tables: dict[str, Any], begin: datetime, after: datetime) -> Any:
     responses = owned_by_survivor(tables["survey_responses"], tables)
-    given = responses.filter(
-        responses.answered_at >= begin,
-        responses.answered_at < after,
-        responses.question_id.isin((*NPS_QUESTIONS, *SATISFACTION_QUESTIONS)),
-    )
+    given = responses.filter(responses.answered_at >= begin, responses.answered_at < after)
+    return survey_means(given, "account_id")
+
+
+def survey_means(responses: Any, key: str) -> Any:
+    """Return per `key` the mean NPS (0–10) and satisfaction (1–5) answer of `responses`,
+    null where none was given; answers that are no number, or out of range, are left out."""
+    given = responses.filter(responses.question_id.isin((*NPS_QUESTIONS, *SATISFACTION_QUESTIONS)))
     scored = given.mutate(score=as_number(given.answer))
     nps = scored.question_id.isin(NPS_QUESTIONS) & scored.score.between(0, 10)
     satisfied = scored.question_id.isin(SATISFACTION_QUESTIONS) & scored.score.between(1, 5)
-    return scored.group_by("account_id").aggregate(
+    return scored.group_by(key).aggregate(
         nps=scored.score.mean(where=nps), satisfaction=scored.score.mean(where=satisfied)
     )
 

@@ -6,7 +6,8 @@ has enough repeat buyers to fit BG/NBD and Gamma-Gamma — its lifetime value (`
 band `top_decile` or `decile_2` … `decile_10`) and probability of still being a customer
 (`score.p_alive`) — and its health (`score.health`, band green, amber or red) with each
 health component (`score.health_usage`, `score.health_support`, …). Scoring a day again
-replaces that day's scores.
+replaces that day's scores. Its place on the loyalty ladder goes in too (`score.ladder`,
+1 for aware to 5 for advocate, the rung as band), read over the same days as the tiers.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ from carecycle.errors import InputError
 from carecycle.intelligence.health import COMPONENTS, HealthPolicy
 from carecycle.services.clv import predict_store
 from carecycle.services.health import ScoreRows, health_of, health_rows
+from carecycle.services.ladder import ladder_rows, read_ladders
 from carecycle.services.segments import ValuePolicy, segments
 from carecycle.store import schema
 from carecycle.store.db import Store
 
-SCORES = ("tier", "rfm", "clv", "p_alive", "health", *(f"health_{c}" for c in COMPONENTS))
+SCORES = (
+    "tier", "rfm", "clv", "p_alive", "health", *(f"health_{c}" for c in COMPONENTS), "ladder",
+)  # fmt: skip
 TIER_VALUES = {"A": 1.0, "B": 2.0, "C": 3.0}
 
 
@@ -71,6 +75,8 @@ def score_base(
         ]
     _, healthy = health_of(store, as_of=as_of, policy=health)
     rows |= health_rows(healthy, health)
+    ladders = read_ladders(store, as_of=as_of, days=days, health=health, scored=healthy)
+    rows |= ladder_rows(ladders)
     _write(store, as_of, rows)
     return Scored(as_of, {name: len(found) for name, found in rows.items()}, skipped)
 
