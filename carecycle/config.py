@@ -126,6 +126,18 @@ class Settings(BaseSettings):
         180, ge=1, description="Days of usage, cases, answers and touches health reads."
     )
 
+    planned_families: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "new_pcs": ["windows"], "new_servers": ["server"], "desktop_upgrade": ["windows"],
+            "office_upgrade": ["office", "collaboration"],
+            "server_software": ["server", "database", "collaboration"],
+            "security": ["security"], "backup": ["cloud"], "management": ["management"],
+            "cloud": ["cloud"],
+        },
+        description="Product families each answer to the profiling question planned_purchases "
+        "points cross-sell offers to.",
+    )  # fmt: skip
+
     @field_validator("tier_cuts")
     @classmethod
     def _tier_cuts(cls, value: tuple[float, float]) -> tuple[float, float]:

@@ -75,6 +75,7 @@ def _register() -> None:
     from carecycle.cli import (
         channels,
         clv,
+        crosssell,
         data,
         dedupe,
         demo,
@@ -103,6 +104,7 @@ def _register() -> None:
     score.register(app)
     health.register(app)
     ladder.register(app)
+    crosssell.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
