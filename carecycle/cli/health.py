@@ -71,11 +71,12 @@ def show(
     rows = _chosen(found, accounts, top)
     if out_file is not None:
         write_health(found, out_file)
+    change = found.change()
     if as_json:
         print_json({
             "as_of": found.as_of, "compared_on": found.compared_on, "days": policy.days,
             "weights": dict(policy.weights), "cuts": policy.cuts, "counts": found.counts(),
-            "accounts": [_account(found, k) for k in rows],
+            "accounts": [_account(found, change, k) for k in rows],
         })  # fmt: skip
         return
     counts = found.counts()
@@ -83,7 +84,6 @@ def show(
     for band in counts["now"]:
         bands.add_row(band, f"{counts['now'][band]:,}", f"{counts['before'][band]:,}")
     out.print(bands)
-    change = found.change()
     known = change[~np.isnan(change)]
     out.print(
         f"{len(known):,} customers scored on both days: {int((known <= -10).sum()):,} fell "
@@ -115,19 +115,22 @@ def _chosen(found: HealthReadout, accounts: list[str] | None, top: int) -> list[
                 "(no agreement or booked order by then, or merged into another account)"
             )
         return [where[a] for a in accounts]
+    import numpy as np
+
     health = found.now.health
-    scored = [k for k in range(len(health)) if not math.isnan(health[k])]
-    return sorted(scored, key=lambda k: (health[k], found.now.accounts[k]))[:top]
+    scored = np.flatnonzero(~np.isnan(health))
+    # The accounts come sorted by id: a stable sort keeps equal health in id order.
+    return [int(k) for k in scored[np.argsort(health[scored], kind="stable")][:top]]
 
 
-def _account(found: HealthReadout, k: int) -> dict[str, Any]:
+def _account(found: HealthReadout, change: Any, k: int) -> dict[str, Any]:
     now = found.now
     return {
         "account_id": now.accounts[k],
         "health": float(now.health[k]),
         "band": now.bands[k],
         "previous": float(found.before[k]),
-        "change": float(found.change()[k]),
+        "change": float(change[k]),
         "components": {name: float(values[k]) for name, values in now.components.items()},
         "explanation": found.explain(k),
     }

@@ -133,7 +133,8 @@ def score_components(signals: Signals) -> dict[str, np.ndarray]:
         "usage": usage, "usage_trend": trend, "support": support, "survey": survey,
         "engagement": engagement, "renewal": renewal,
     }  # fmt: skip
-    return {name: np.clip(values.astype(np.float64), 0.0, 100.0) for name, values in raw.items()}
+    # Rounded to 9 decimals, so a score on a cut is not banded below it by 1e-14.
+    return {name: np.clip(np.round(v.astype(np.float64), 9), 0.0, 100.0) for name, v in raw.items()}
 
 
 def score_health(signals: Signals, policy: HealthPolicy) -> Health:
@@ -150,7 +151,7 @@ def score_health(signals: Signals, policy: HealthPolicy) -> Health:
         evidence += np.where(_evidence(name, signals, present), weight, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         health = np.where(evidence >= policy.min_weight - 1e-12, total / known, np.nan)
-    health = np.clip(health, 0.0, 100.0)  # the weighted mean, without its rounding's 1e-14
+    health = np.clip(np.round(health, 9), 0.0, 100.0)  # the weighted mean, without 1e-14s
     return Health(signals.accounts, components, health, bands(health, policy.cuts))
 
 
@@ -167,10 +168,27 @@ def bands(values: np.ndarray, cuts: tuple[float, float]) -> list[str | None]:
     """Return each score's band: green from the first cut, amber from the second, red below;
     None for a score that is unknown."""
     green, amber = cuts
-    return [
-        None if np.isnan(v) else "green" if v >= green else "amber" if v >= amber else "red"
-        for v in values.tolist()
-    ]
+    marks = np.full(len(values), None, dtype=object)
+    with np.errstate(invalid="ignore"):  # NaN compares false: no band
+        marks[values < amber] = "red"
+        marks[values >= amber] = "amber"
+        marks[values >= green] = "green"
+    return list(marks.tolist())
+
+
+ALL_GREEN = "every known component green"
+
+
+def explain_all(signals: Signals, found: Health, policy: HealthPolicy) -> list[str]:
+    """Return every account's explanation; accounts scored with every known component
+    green share one text, without a look at each."""
+    with np.errstate(invalid="ignore"):
+        weak = np.zeros(len(found.accounts), dtype=bool)
+        for values in found.components.values():
+            weak |= values < policy.cuts[0]
+    plain = ~weak & ~np.isnan(found.health)
+    return [ALL_GREEN if fine else explain(signals, found, policy, k)
+            for k, fine in enumerate(plain.tolist())]  # fmt: skip
 
 
 def explain(signals: Signals, found: Health, policy: HealthPolicy, k: int) -> str:
@@ -183,7 +201,8 @@ def explain(signals: Signals, found: Health, policy: HealthPolicy, k: int) -> st
             for name, values in found.components.items()
             if not np.isnan(values[k]) and (name != "support" or cases > 0)
         ]
-        return f"too little known to score: {' and '.join(told) or 'nothing'} only"
+        known = f"{' and '.join(told)} only" if told else "nothing known"
+        return f"too little known to score: {known}"
     weak = []
     for name, values in found.components.items():
         value = values[k]
@@ -191,7 +210,7 @@ def explain(signals: Signals, found: Health, policy: HealthPolicy, k: int) -> st
             continue
         weak.append((policy.weight(name) * (100 - value), f"{_reason(name, signals, k)}"))
     if not weak:
-        return "every known component green"
+        return ALL_GREEN
     return "; ".join(reason for _, reason in sorted(weak, key=lambda w: -w[0]))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from carecycle.engine.facts import owned_by_survivor
 from carecycle.errors import InputError
 from carecycle.intelligence.crosssell import NEVER, Offer, Purchases, Rules, mine_rules, next_offers
 from carecycle.store.db import Store
+from carecycle.times import window_to
 
 PLANNED_QUESTION = "planned_purchases"
 
@@ -68,16 +69,13 @@ def read_planned(
 ) -> dict[int, set[str]]:
     """Return, per account row of `purchases`, the families its profiling answers in the
     `days` days to as_of say it plans to buy."""
-    if days < 1:
-        raise InputError("--days must be 1 or more")
+    window = window_to(as_of, days)
     tables = store.tables()
     responses = tables["survey_responses"]
-    begin = datetime.combine(as_of - timedelta(days=days - 1), time())
-    after = datetime.combine(as_of + timedelta(days=1), time())
     given = responses.filter(
         responses.question_id == PLANNED_QUESTION,
-        responses.answered_at >= begin,
-        responses.answered_at < after,
+        responses.answered_at >= window.begin,
+        responses.answered_at < window.after,
     )
     found = owned_by_survivor(given.select("account_id", "answer"), tables).to_pyarrow()
     where = pc.index_in(found["account_id"], value_set=pa.array(purchases.accounts))

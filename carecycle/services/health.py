@@ -10,15 +10,15 @@ the day is read, so a past day scores as it would have scored then — which is 
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from carecycle.config import Settings
 from carecycle.engine.facts import owned_by_survivor
@@ -35,12 +35,15 @@ from carecycle.intelligence.health import (
     calibration,
     calibration_by_band,
     explain,
+    explain_all,
     score_health,
 )
 from carecycle.measure.kpis.core import NPS_QUESTIONS, SATISFACTION_QUESTIONS
 from carecycle.measure.kpis.sources import as_number
+from carecycle.services.score_rows import ScoreColumn, ScoreRows
 from carecycle.store.db import Store
 from carecycle.store.schema import CALL_REACHED, RESPONSES
+from carecycle.times import shift, window_to
 
 ANSWERS = tuple(dict.fromkeys((*RESPONSES, *CALL_REACHED)))
 SERIOUS = ("high", "critical")
@@ -49,8 +52,6 @@ GRACE_DAYS = 30  # an ended agreement not renewed counts as lapsed this long aft
 DAYS_PER_MONTH = 365.25 / 12
 HEALTH_EDGES = (0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0)
 EPOCH = date(1970, 1, 1)
-# Score rows per score name: (account, value, band).
-ScoreRows = dict[str, list[tuple[str, float, str | None]]]
 
 
 def health_policy(settings: Settings, days: int | None = None) -> HealthPolicy:
@@ -62,11 +63,16 @@ def health_policy(settings: Settings, days: int | None = None) -> HealthPolicy:
     )
 
 
-def read_signals(store: Store, *, as_of: date, days: int) -> Signals:
-    """Return what the store says about each customer over the `days` days up to as_of."""
+def read_signals(store: Store, *, as_of: date, days: int, dated_only: bool = False) -> Signals:
+    """Return what the store says about each customer over the `days` days up to as_of.
+
+    An order's status (refunded, cancelled) carries no date: it is what the order is now.
+    With `dated_only`, for a day in the past, refunds are left out rather than read from
+    what happened after the day.
+    """
     tables = store.tables()
-    start = as_of - timedelta(days=days - 1)
-    begin, after = datetime.combine(start, time()), datetime.combine(as_of + timedelta(1), time())
+    window = window_to(as_of, days)
+    start, begin, after = window.start, window.begin, window.after
     base = customers(tables, as_of)
     n = len(base)
     found = {
@@ -75,8 +81,9 @@ def read_signals(store: Store, *, as_of: date, days: int) -> Signals:
         "answers": _answers(tables, begin, after),
         "touches": _touches(tables, begin, after),
         "renewals": _renewals(tables, as_of),
-        "refunds": _refunds(tables, start, as_of),
     }
+    if not dated_only:
+        found["refunds"] = _refunds(tables, start, as_of)
     got = {name: placed(base, table.to_pyarrow()) for name, table in found.items()}
     usage = got["usage"]
     count = usage["n"](0.0)
@@ -98,7 +105,7 @@ def read_signals(store: Store, *, as_of: date, days: int) -> Signals:
         answered=got["touches"]["answered"](0.0),
         ended=got["renewals"]["ended"](0.0),
         renewed=got["renewals"]["renewed"](0.0),
-        refunds=got["refunds"]["refunds"](0.0),
+        refunds=got["refunds"]["refunds"](0.0) if "refunds" in got else np.zeros(n),
     ) if n else _no_signals()  # fmt: skip
 
 
@@ -140,7 +147,11 @@ def placed(base: pa.Array, found: pa.Table) -> dict[str, Any]:
 
 def _usage(tables: dict[str, Any], start: date, as_of: date) -> Any:
     usage = owned_by_survivor(tables["usage_snapshots"], tables)
-    seen = usage.filter(usage.measured_on.between(start, as_of))
+    seen = usage.filter(
+        usage.measured_on.between(start, as_of),
+        usage.seats.notnull(),
+        usage.active_users.notnull(),
+    )
     per_day = seen.group_by(["account_id", "measured_on"]).aggregate(
         seats=seen.seats.sum(), active=seen.active_users.sum()
     )
@@ -209,7 +220,7 @@ def _renewals(tables: dict[str, Any], as_of: date) -> Any:
     agreements = tables["agreements"]
     renewals = agreements.filter(agreements.start_on <= as_of, agreements.renewed_from.notnull())
     owned = owned_by_survivor(agreements.filter(agreements.start_on <= as_of), tables)
-    history = as_of - timedelta(days=HISTORY_DAYS)
+    history = shift(as_of, -HISTORY_DAYS, "--as-of")
     cancelled = owned.cancelled_on.notnull() & (owned.cancelled_on <= as_of)
     ended = owned.filter(
         (owned.end_on < as_of) & (owned.end_on >= history)
@@ -218,7 +229,7 @@ def _renewals(tables: dict[str, Any], as_of: date) -> Any:
     cancelled = ended.cancelled_on.notnull() & (ended.cancelled_on <= ended.end_on)
     renewed = ended.agreement_id.isin(renewals.renewed_from) & ~cancelled.fill_null(False)
     # A lapse is known once the grace after the end has passed without a renewal.
-    known = renewed | cancelled | (ended.end_on < as_of - timedelta(days=GRACE_DAYS))
+    known = renewed | cancelled | (ended.end_on < shift(as_of, -GRACE_DAYS, "--as-of"))
     return ended.group_by("account_id").aggregate(
         ended=ended.agreement_id.count(where=known),
         renewed=ended.agreement_id.count(where=renewed),
@@ -262,9 +273,11 @@ class HealthReadout:
         return explain(self.signals, self.now, self.policy, k)
 
 
-def health_of(store: Store, *, as_of: date, policy: HealthPolicy) -> tuple[Signals, Health]:
-    """Return the customers' signals and health as of a day."""
-    signals = read_signals(store, as_of=as_of, days=policy.days)
+def health_of(
+    store: Store, *, as_of: date, policy: HealthPolicy, dated_only: bool = False
+) -> tuple[Signals, Health]:
+    """Return the customers' signals and health as of a day (see `read_signals`)."""
+    signals = read_signals(store, as_of=as_of, days=policy.days, dated_only=dated_only)
     return signals, score_health(signals, policy)
 
 
@@ -276,7 +289,7 @@ def read_health(
     if compare_days < 1:
         raise InputError("--compare must be 1 or more days")
     signals, now = health_of(store, as_of=as_of, policy=policy)
-    then = as_of - timedelta(days=compare_days)
+    then = shift(as_of, -compare_days, "--compare")
     _, earlier = health_of(store, as_of=then, policy=policy)
     before = np.full(len(now.accounts), np.nan)
     if earlier.accounts and now.accounts:
@@ -290,23 +303,21 @@ def read_health(
 def write_health(found: HealthReadout, path: Path) -> None:
     """Write one CSV row per customer: health, band, the health compared with and the
     change, each component (empty when unknown) and the explanation."""
-    now, change = found.now, found.change()
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["account_id", "health", "band", "previous", "change", *COMPONENTS, "explanation"]
-        )
-        for k, account in enumerate(now.accounts):
-            parts = [now.components[c][k] for c in COMPONENTS]
-            writer.writerow([
-                account, _number(now.health[k]), now.bands[k] or "",
-                _number(found.before[k]), _number(change[k]), *map(_number, parts),
-                found.explain(k),
-            ])  # fmt: skip
+    now = found.now
 
+    def figures(values: np.ndarray) -> pa.Array:
+        return pa.array(np.round(values, 1), pa.float64(), mask=np.isnan(values))
 
-def _number(value: float) -> str:
-    return "" if np.isnan(value) else f"{value:.1f}"
+    table = pa.table({
+        "account_id": pa.array(now.accounts, pa.string()),
+        "health": figures(now.health),
+        "band": pa.array(now.bands, pa.string()),
+        "previous": figures(found.before),
+        "change": figures(found.change()),
+        **{name: figures(now.components[name]) for name in COMPONENTS},
+        "explanation": pa.array(explain_all(found.signals, now, found.policy), pa.string()),
+    })  # fmt: skip
+    pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
 
 
 @dataclass(frozen=True)
@@ -329,22 +340,24 @@ def check_health(
 ) -> HealthCheck:
     """Score health as of a past day and compare it with what became of the agreements
     ending in the `window_days` after it: renewed (a later agreement names it as renewed
-    from) or not."""
+    from) or not. Refunds are left out of the health (an order's status is undated)."""
     if window_days < 1:
         raise InputError("--window must be 1 or more days")
     tables = store.tables()
     agreements = tables["agreements"]
     last = agreements.start_on.max().to_pyarrow().as_py()
-    end = as_of + timedelta(days=window_days)
+    end = shift(as_of, window_days, "--window")
     if last is None:
         raise InputError("the store holds no agreement to check health against")
-    if end + timedelta(days=1) > last:
+    # A renewal may be recorded up to the grace after the end, as health reads renewals.
+    if shift(end, GRACE_DAYS, "--window") > last:
         raise InputError(
             f"the store's agreements start up to {last}, so renewals of agreements ending "
-            f"up to {end} are not all known yet: check on or before "
-            f"{last - timedelta(days=window_days + 1)}, or a shorter --window"
+            f"up to {end} ({GRACE_DAYS} days of grace) are not all known yet: check on or "
+            f"before {shift(last, -(window_days + GRACE_DAYS), '--window')}, or a shorter "
+            "--window"
         )
-    _, found = health_of(store, as_of=as_of, policy=policy)
+    _, found = health_of(store, as_of=as_of, policy=policy, dated_only=True)
     renewals = agreements.filter(agreements.renewed_from.notnull())
     ending = agreements.filter(
         agreements.end_on > as_of,
@@ -359,25 +372,30 @@ def check_health(
         raise InputError(f"no agreement ends between {as_of} and {end}: nothing to check")
     where = pc.index_in(rows["account_id"], value_set=pa.array(found.accounts))
     at = where.to_numpy(zero_copy_only=False).astype(np.float64)
-    outcome = np.asarray(rows["renewed"].to_pylist(), dtype=bool)
     known = ~np.isnan(at)
     index = at[known].astype(np.int64)
-    health, outcome_known = found.health[index], outcome[known]
-    scored = ~np.isnan(health)
-    health, renewed = health[scored], outcome_known[scored]
+    outcome = np.asarray(rows["renewed"].to_pylist(), dtype=bool)[known]
+    scored = ~np.isnan(found.health[index])
+    if not scored.any():
+        raise InputError(
+            f"none of the {rows.num_rows:,} agreements ending between {as_of} and {end} "
+            "belongs to an account with enough known to score its health"
+        )
+    health, renewed = found.health[index][scored], outcome[scored]
     component_auc: dict[str, float | None] = {}
     for name in COMPONENTS:
-        values = found.components[name][index][scored]
+        # Each component alone, wherever it is known, scored health or not.
+        values = found.components[name][index]
         present = ~np.isnan(values)
         try:
-            component_auc[name] = auc(values[present], renewed[present])
+            component_auc[name] = auc(values[present], outcome[present])
         except InputError:
             component_auc[name] = None
     return HealthCheck(
         as_of=as_of,
         window_days=window_days,
         agreements=int(scored.sum()),
-        unscored=int(len(outcome) - scored.sum()),
+        unscored=int(rows.num_rows - scored.sum()),
         renewed=int(renewed.sum()),
         auc=auc(health, renewed),
         component_auc=component_auc,
@@ -386,20 +404,13 @@ def check_health(
     )
 
 
-def health_rows(
-    found: Health, policy: HealthPolicy
-) -> dict[str, list[tuple[str, float, str | None]]]:
+def health_rows(found: Health, policy: HealthPolicy) -> ScoreRows:
     """Return the score rows health writes: `health` and one `health_<component>` per
     component, for the accounts where each is known."""
-    rows: ScoreRows = {}
-    named = {"health": (found.health, found.bands)}
+    rows = {"health": ScoreColumn.known(found.accounts, found.health, found.bands)}
     for name in COMPONENTS:
         values = found.components[name]
-        named[f"health_{name}"] = (values, bands(values, policy.cuts))
-    for name, (values, marks) in named.items():
-        rows[name] = [
-            (a, float(v), b)
-            for a, v, b in zip(found.accounts, values.tolist(), marks, strict=True)
-            if not np.isnan(v)
-        ]
+        rows[f"health_{name}"] = ScoreColumn.known(
+            found.accounts, values, bands(values, policy.cuts)
+        )
     return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carecycle.engine.facts import owned_by_survivor
-from carecycle.errors import InputError
 from carecycle.intelligence.health import Health, HealthPolicy
 from carecycle.intelligence.ladder import (
     RUNGS,
@@ -30,7 +29,9 @@ from carecycle.intelligence.ladder import (
     person_rungs,
 )
 from carecycle.services.health import ANSWERS, customers, health_of, placed, survey_means
+from carecycle.services.score_rows import ScoreColumn, ScoreRows
 from carecycle.store.db import Store
+from carecycle.times import Window, window_to
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,12 @@ def read_ladders(
     """Return the company and person ladders as of a day over `days` days of records; the
     customers' health on the day (`scored`, else scored here) stands in for unasked
     satisfaction."""
-    if days < 1:
-        raise InputError("--days must be 1 or more")
     tables = store.tables()
-    start = as_of - timedelta(days=days - 1)
-    window = (datetime.combine(start, time()), datetime.combine(as_of + timedelta(1), time()))
+    window = window_to(as_of, days)
     base = customers(tables, as_of)
     healthy = scored if scored is not None else health_of(store, as_of=as_of, policy=health)[1]
     green = dict(zip(healthy.accounts, healthy.bands, strict=True))
-    companies = company_rungs(_company_signals(tables, base, start, as_of, window, green))
+    companies = company_rungs(_company_signals(tables, base, window, green))
     contacts = _contacts(tables, base)
     people = person_rungs(_person_signals(tables, contacts, base, window), companies)
     return Ladders(as_of, days, companies, people, contacts["account_id"].to_pylist())
@@ -71,22 +69,26 @@ def read_ladders(
 def _company_signals(
     tables: dict[str, Any],
     base: pa.Array,
-    start: date,
-    as_of: date,
-    window: tuple[datetime, datetime],
+    window: Window,
     bands: dict[str, str | None],
 ) -> CompanySignals:
     cases = tables["support_cases"]
     touches = owned_by_survivor(_answered(tables, window), tables)
     responses = owned_by_survivor(_responses(tables, window), tables)
     visits = tables["web_visits"]
-    seen = owned_by_survivor(visits.filter(visits.visited_on.between(start, as_of)), tables)
+    seen = owned_by_survivor(
+        visits.filter(visits.visited_on.between(window.start, window.end)), tables
+    )
     agreements, orders = tables["agreements"], tables["orders"]
-    renewed = agreements.filter(agreements.renewed_from.notnull(), agreements.start_on <= as_of)
+    renewed = agreements.filter(
+        agreements.renewed_from.notnull(), agreements.start_on <= window.end
+    )
     renewed = owned_by_survivor(renewed.select("agreement_id", "account_id"), tables)
-    booked = orders.filter(orders.status == "booked", orders.ordered_on.between(start, as_of))
+    booked = orders.filter(
+        orders.status == "booked", orders.ordered_on.between(window.start, window.end)
+    )
     booked = owned_by_survivor(booked.select("order_id", "account_id", "ordered_on"), tables)
-    referrals = owned_by_survivor(_referrals(tables, start, as_of, "referrer_account_id"),
+    referrals = owned_by_survivor(_referrals(tables, window, "referrer_account_id"),
                                   tables)  # fmt: skip
     queries = {
         "answered": touches.group_by("account_id").aggregate(n=touches.touch_uid.nunique()),
@@ -110,11 +112,11 @@ def _company_signals(
     )
 
 
-def _answered(tables: dict[str, Any], window: tuple[datetime, datetime]) -> Any:
+def _answered(tables: dict[str, Any], window: Window) -> Any:
     """Return the touches answered in the window (an answer event in it), with their
     account and contact."""
     touches, events = tables["touches"], tables["touch_events"]
-    begin, after = window
+    begin, after = window.begin, window.after
     answers = events.filter(
         events.status.isin(ANSWERS), events.occurred_at >= begin, events.occurred_at < after
     )
@@ -124,24 +126,24 @@ def _answered(tables: dict[str, Any], window: tuple[datetime, datetime]) -> Any:
     )
 
 
-def _responses(tables: dict[str, Any], window: tuple[datetime, datetime]) -> Any:
+def _responses(tables: dict[str, Any], window: Window) -> Any:
     responses = tables["survey_responses"]
-    begin, after = window
+    begin, after = window.begin, window.after
     return responses.filter(responses.answered_at >= begin, responses.answered_at < after)
 
 
-def _complaints(cases: Any, window: tuple[datetime, datetime], key: str) -> Any:
-    begin, after = window
+def _complaints(cases: Any, window: Window, key: str) -> Any:
+    begin, after = window.begin, window.after
     made = cases.filter(
         cases.kind == "complaint", cases.opened_at >= begin, cases.opened_at < after
     )
     return made.group_by(key).aggregate(n=made.count())
 
 
-def _referrals(tables: dict[str, Any], start: date, as_of: date, by: str) -> Any:
+def _referrals(tables: dict[str, Any], window: Window, by: str) -> Any:
     referrals = tables["referrals"]
     made = referrals.filter(
-        referrals.referred_on.between(start, as_of), referrals.status != "rejected"
+        referrals.referred_on.between(window.start, window.end), referrals.status != "rejected"
     )
     return made.select(made.referral_id, **{by.removeprefix("referrer_"): made[by]})
 
@@ -159,23 +161,24 @@ def _person_signals(
     tables: dict[str, Any],
     contacts: pa.Table,
     base: pa.Array,
-    window: tuple[datetime, datetime],
+    window: Window,
 ) -> PersonSignals:
     ids = contacts["contact_id"].combine_chunks()
     touches, cases = tables["touches"], tables["support_cases"]
-    start, end = window[0].date(), window[1].date() - timedelta(days=1)
 
     def by_contact(table: Any) -> Any:
         owned = owned_by_survivor(table, tables, "contact_id")
         return owned.filter(owned.contact_id.notnull())
 
-    sent = by_contact(touches.filter(touches.sent_at < window[1]).select("touch_uid", "contact_id"))
+    sent = by_contact(
+        touches.filter(touches.sent_at < window.after).select("touch_uid", "contact_id")
+    )
     answered = by_contact(_answered(tables, window).drop("account_id"))
     responses = by_contact(_responses(tables, window))
     months = answered.select("contact_id", month=answered.at.truncate("M")).union(
         responses.select("contact_id", month=responses.answered_at.truncate("M"))
     )
-    referrals = by_contact(_referrals(tables, start, end, "referrer_contact_id"))
+    referrals = by_contact(_referrals(tables, window, "referrer_contact_id"))
     queries = {
         "touched": sent.group_by("contact_id").aggregate(n=sent.touch_uid.nunique()),
         "answered": answered.group_by("contact_id").aggregate(n=answered.touch_uid.nunique()),
@@ -212,13 +215,9 @@ def write_ladders(found: Ladders, path: Path) -> None:
                                  ladder.reasons[k], ladder.next_needs[k]])  # fmt: skip
 
 
-def ladder_rows(found: Ladders) -> dict[str, list[tuple[str, float, str | None]]]:
+def ladder_rows(found: Ladders) -> ScoreRows:
     """Return the score rows of the company ladder: `ladder`, 1 (aware) to 5 (advocate),
     with the rung as band."""
     ladder = found.companies
-    return {
-        "ladder": [
-            (a, float(r + 1), RUNGS[r])
-            for a, r in zip(ladder.ids, ladder.rungs.tolist(), strict=True)
-        ]
-    }
+    names = np.array(RUNGS, dtype=object)[ladder.rungs].tolist()
+    return {"ladder": ScoreColumn(ladder.ids, ladder.rungs.astype(np.float64) + 1, names)}

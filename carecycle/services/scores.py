@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from carecycle.errors import InputError
 from carecycle.intelligence.health import COMPONENTS, HealthPolicy
 from carecycle.services.clv import predict_store
-from carecycle.services.health import ScoreRows, health_of, health_rows
+from carecycle.services.health import health_of, health_rows
 from carecycle.services.ladder import ladder_rows, read_ladders
+from carecycle.services.score_rows import ScoreColumn, ScoreRows
 from carecycle.services.segments import ValuePolicy, segments
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -55,9 +56,10 @@ def score_base(
     """Write the base's scores for `as_of`, replacing any of that day's."""
     found = segments(store, as_of=as_of, days=days, policy=policy)
     rows: ScoreRows = {
-        "tier": [(a, TIER_VALUES[t], t) for a, t in zip(found.accounts, found.tiers, strict=True)],
-        "rfm": [(a, float(code), code) for a, code in zip(found.accounts, found.rfm, strict=True)],
-    }
+        "tier": ScoreColumn(found.accounts, np.array([TIER_VALUES[t] for t in found.tiers]),
+                            found.tiers),
+        "rfm": ScoreColumn(found.accounts, np.array(found.rfm, dtype=np.float64), found.rfm),
+    }  # fmt: skip
     skipped = {}
     try:
         values = predict_store(store, as_of=as_of, unit="week", horizon=horizon, period=4.0,
@@ -66,13 +68,10 @@ def score_base(
         skipped["clv"] = skipped["p_alive"] = str(exc)
     else:
         deciles = _deciles(values.value)
-        rows["clv"] = [
-            (a, float(v), "top_decile" if d == 1 else f"decile_{d}")
-            for a, v, d in zip(values.customers, values.value, deciles, strict=True)
-        ]
-        rows["p_alive"] = [
-            (a, float(p), None) for a, p in zip(values.customers, values.alive, strict=True)
-        ]
+        names = ["top_decile" if d == 1 else f"decile_{d}" for d in deciles]
+        rows["clv"] = ScoreColumn(values.customers, np.asarray(values.value, float), names)
+        rows["p_alive"] = ScoreColumn(values.customers, np.asarray(values.alive, float),
+                                      [None] * len(values.customers))  # fmt: skip
     _, healthy = health_of(store, as_of=as_of, policy=health)
     rows |= health_rows(healthy, health)
     ladders = read_ladders(store, as_of=as_of, days=days, health=health, scored=healthy)
@@ -92,11 +91,13 @@ def _deciles(values: np.ndarray) -> list[int]:
 
 def _write(store: Store, as_of: date, rows: ScoreRows) -> None:
     table = schema.account_scores
+    columns = list(rows.values())
     data = pa.table({
-        "account_id": pa.array([a for found in rows.values() for a, _, _ in found], pa.string()),
-        "score": pa.array([n for n, found in rows.items() for _ in found], pa.string()),
-        "value": pa.array([v for found in rows.values() for _, v, _ in found], pa.float64()),
-        "band": pa.array([b for found in rows.values() for _, _, b in found], pa.string()),
+        "account_id": pa.array([a for c in columns for a in c.accounts], pa.string()),
+        "score": pa.array([n for n, c in rows.items() for _ in range(len(c))], pa.string()),
+        "value": pa.array(np.concatenate([c.values for c in columns] or [np.zeros(0)]),
+                          pa.float64()),
+        "band": pa.array([b for c in columns for b in c.bands], pa.string()),
     })  # fmt: skip
     with store.begin() as conn:
         conn.execute(

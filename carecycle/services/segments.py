@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 import ibis
@@ -14,9 +14,9 @@ import pyarrow as pa
 
 from carecycle.config import Settings
 from carecycle.engine.facts import owned_by_survivor
-from carecycle.errors import InputError
 from carecycle.intelligence.value import DEFAULT_CUTS, TIERS, abc_tiers, check_cuts, rfm_scores
 from carecycle.store.db import Store
+from carecycle.times import window_to
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,8 @@ def segments(
     purchase a day with a booked order, and the cost to serve the channel cost of the
     touches first sent to them in the window (`touches.sent_at`).
     """
-    if days < 1:
-        raise InputError("--days must be 1 or more")
-    start = as_of - timedelta(days=days - 1)
+    window = window_to(as_of, days)
+    start = window.start
     tables = store.tables()
     orders, lines = tables["orders"], tables["order_lines"]
     booked = orders.filter(orders.status == "booked", orders.ordered_on <= as_of)
@@ -95,10 +94,9 @@ def segments(
     )
     touches = tables["touches"]
     # A touch costs its channel's price when it goes out: its first `sent` in the window.
-    after = datetime.combine(as_of + timedelta(days=1), time())
     sent = touches.filter(
-        touches.sent_at >= datetime.combine(start, time()),
-        touches.sent_at < after,
+        touches.sent_at >= window.begin,
+        touches.sent_at < window.after,
         touches.channel.notnull(),
     )
     served = owned_by_survivor(sent.select("account_id", "channel"), tables)

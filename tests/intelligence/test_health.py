@@ -84,6 +84,13 @@ def test_health_is_the_weighted_mean_of_the_known_components() -> None:
 def test_bands_are_closed_at_their_cuts() -> None:
     values = np.array([100.0, 70.0, 69.99, 40.0, 39.99, 0.0, NAN])
     assert bands(values, (70, 40)) == ["green", "green", "amber", "amber", "red", "red", None]
+    # 14 of 25 seats in use is 70 % of the 80 % that scores 100: 69.99999999999999 in
+    # floating point, scored 70 and green; so is a mean of components that are all 70.
+    policy = HealthPolicy(weights={"usage": 0.3, "survey": 0.1, "engagement": 0.6})
+    found = score_health(signals(used=[14 / 25], nps=[7.0], sent=[10], answered=[3.5]), policy)
+    assert found.components["usage"][0] == 70.0
+    assert found.health[0] == 70.0
+    assert found.bands == ["green"]
 
 
 def test_the_explanation_names_the_weak_components_costliest_first() -> None:
@@ -100,7 +107,7 @@ def test_the_explanation_names_the_weak_components_costliest_first() -> None:
         "renewed 1 of 2 ended agreements; 2 complaints and 1 issue in the window"
     )
     assert explain(given, found, policy, 1) == "every known component green"
-    assert explain(given, found, policy, 2) == "too little known to score: nothing only"
+    assert explain(given, found, policy, 2) == "too little known to score: nothing known"
 
 
 def test_auc_is_the_share_of_pairs_in_order_ties_half() -> None:

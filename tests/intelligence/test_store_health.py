@@ -32,7 +32,7 @@ def at(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour)
 
 
-def usage(aid: str, pid: str, day: str, seats: int, active: int) -> dict[str, object]:
+def usage(aid: str, pid: str, day: str, seats: int, active: int | None) -> dict[str, object]:
     return {"account_id": aid, "product_id": pid, "measured_on": date.fromisoformat(day),
             "seats": seats, "active_users": active}  # fmt: skip
 
@@ -76,6 +76,7 @@ def world(store: Store) -> None:
         usage_snapshots=[
             usage("H1", "X", "2025-12-01", 10, 0),  # before the window
             usage("H1", "X", "2026-02-01", 10, 8),
+            usage("H1", "X", "2026-05-01", 10, None),  # not measured: left out
             usage("H1", "X", "2026-06-01", 10, 7),
             usage("H1", "Y", "2026-06-01", 10, 9),
             usage("H1", "X", "2026-07-01", 10, 1),  # after the day
@@ -129,6 +130,7 @@ def world(store: Store) -> None:
             deal("G11", "H1", "2025-03-01", "2026-02-28"),
             deal("G12", "H1", "2026-03-01", "2027-02-28", renewed_from="G11"),
             deal("G13", "S1", "2025-02-15", "2026-02-14"),
+            deal("G14", "H1", "2026-04-01", "2027-03-31"),  # the store's last start
         ],
         orders=[
             order("O1", "S1", "2026-02-01", status="refunded"),
@@ -203,7 +205,8 @@ def test_health_compares_with_an_earlier_day_and_explains(store: Store) -> None:
     )
     counts = found.counts()
     assert counts["now"] == {"green": 1, "amber": 0, "red": 1, "unscored": 1}
-    assert sum(counts["before"].values()) == 3
+    # On 2026-04-01 H1 was green (97.3) and S1 amber (46.3).
+    assert counts["before"] == {"green": 1, "amber": 1, "red": 0, "unscored": 1}
 
 
 def test_the_check_reads_the_renewals_after_the_day(store: Store) -> None:
@@ -213,16 +216,21 @@ def test_the_check_reads_the_renewals_after_the_day(store: Store) -> None:
     assert (found.agreements, found.renewed, found.unscored) == (2, 1, 0)
     # On that day H1 used none of its seats (December's snapshot), answered NPS 0, has no
     # case and renewed G1 and G2: (0.30·0 + 0.15·100 + 0.10·0 + 0.20·100) / 0.75 = 46.7.
-    # S1 has c3 open (an issue, serious: 75), renewed G7 but not G4, and cancelled O2
-    # (50 - 25): (0.15·75 + 0.20·25) / 0.35 = 46.4. The renewed one scored higher.
-    assert found.auc == 1.0
+    # S1 has c3 open (an issue, serious: 75) and renewed G7 but not G4: 50. Its cancelled
+    # O2 is left out (an order's status has no date): (0.15·75 + 0.20·50) / 0.35 = 60.7.
+    # The renewed one scored lower: an AUC of 0.
+    assert found.auc == 0.0
     assert [(r.label, r.agreements, r.renewed) for r in found.by_band if r.agreements] == [
         ("amber", 2, 1),
     ]  # fmt: skip
-    assert found.by_band[1].mean_health == pytest.approx((35 / 0.75 + 16.25 / 0.35) / 2)
+    assert found.by_band[1].mean_health == pytest.approx((35 / 0.75 + 21.25 / 0.35) / 2)
+    assert found.component_auc["renewal"] == 1.0  # H1 renewed all, S1 half
+    assert found.component_auc["usage"] is None  # S1 had no usage snapshot
     assert sum(r.agreements for r in found.by_score) == 2
-    with pytest.raises(InputError, match=r"start up to 2026-03-01.*on or before 2026-01-30"):
-        check_health(store, as_of=date(2026, 1, 31), window_days=29, policy=POLICY)
+    # The last agreement starts on 2026-04-01: a window must end 30 days (the grace in
+    # which a renewal may come) before it.
+    with pytest.raises(InputError, match=r"start up to 2026-04-01.*on or before 2026-01-30"):
+        check_health(store, as_of=date(2026, 1, 31), window_days=31, policy=POLICY)
     with pytest.raises(InputError, match="no agreement ends between"):
         check_health(store, as_of=date(2025, 8, 1), window_days=30, policy=POLICY)
 
@@ -260,7 +268,12 @@ def test_the_commands_show_and_check_health(store_url: str, tmp_path: Path) -> N
     )
     checked = run("check", "--as-of", "2026-01-31", "--window", "28", "--json")
     assert checked.returncode == 0, checked.stderr
-    assert json.loads(checked.stdout)["auc"] == 1.0
+    assert json.loads(checked.stdout)["auc"] == 0.0
+    far = run("show", "--as-of", "2026-06-30", "--days", "1000000")
+    assert far.returncode == 1
+    assert far.stderr.strip() == (
+        "error: --days: 999,999 days from 2026-06-30 is outside the calendar"
+    )
     late = run("check", "--as-of", "2026-01-31", "--window", "60")
     assert late.returncode == 1
     assert "renewals of agreements ending up to" in late.stderr
@@ -270,16 +283,17 @@ def test_the_commands_show_and_check_health(store_url: str, tmp_path: Path) -> N
 @pytest.fixture(scope="module")
 def synthetic(module_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder = tmp_path_factory.mktemp("world")
-    write_world(generate_world(accounts=3000, seed=11, as_of=AS_OF), folder)
+    write_world(generate_world(accounts=5000, seed=3, as_of=AS_OF), folder)
     import_files(module_store, files_in(folder), default_region="CN", now=datetime(2026, 7, 1))
     return module_store
 
 
 def test_health_foretells_renewal_in_the_synthetic_business(synthetic: Store) -> None:
     # The world's accounts use their seats, open cases and renew by one hidden engagement:
-    # health scored 120 days before the world's day must rank renewals above lapses.
+    # health scored 120 days before the world's day must rank renewals above lapses (the
+    # window ends the 30 days of grace for a renewal before the world's last day).
     day = AS_OF - timedelta(days=120)
-    found = check_health(synthetic, as_of=day, window_days=119, policy=POLICY)
+    found = check_health(synthetic, as_of=day, window_days=90, policy=POLICY)
     assert found.agreements > 100
     # Well above chance: two standard errors of the AUC of a score that knows nothing.
     n1, n0 = found.renewed, found.agreements - found.renewed
@@ -287,5 +301,5 @@ def test_health_foretells_renewal_in_the_synthetic_business(synthetic: Store) ->
     rate = {row.label: row.rate for row in found.by_band}
     assert rate["green"] > rate["red"]
     usage_only = HealthPolicy(weights={"usage": 1.0})
-    alone = check_health(synthetic, as_of=day, window_days=119, policy=usage_only)
+    alone = check_health(synthetic, as_of=day, window_days=90, policy=usage_only)
     assert alone.auc == pytest.approx(found.component_auc["usage"])
