@@ -148,16 +148,36 @@ def clv_predict(
 @renewal_group.command("fit")
 def renewal_fit(
     alive: Annotated[
-        str,
-        typer.Option("--alive", help="Customers active at the start of each period: N0,N1,N2,…"),
-    ],
-    periods: Annotated[int, typer.Option("--periods", help="Periods to project.", min=1)] = 12,
+        str | None,
+        typer.Option(
+            "--alive",
+            help="Customers active at the start of each period: N0,N1,N2,… Without it: the "
+            "store's agreements, per licence program and cohort.",
+        ),
+    ] = None,
+    periods: Annotated[int, typer.Option("--periods", help="Periods to project.")] = 12,
     discount: Annotated[
         float, typer.Option("--discount", help="Discount rate per period for renewals to come.")
     ] = 0.1,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Store: agreements up to this day (default: today)."),
+    ] = None,
+    cohort: Annotated[
+        Literal["year", "quarter"],
+        typer.Option("--cohort", help="Store: chains grouped by the year or quarter they began."),
+    ] = "year",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Store: CSV with every running agreement's outlook."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Fit the shifted-beta-geometric model to one cohort; project its renewals."""
+    """Fit the shifted-beta-geometric model to one cohort, or to the store's agreements per
+    licence program and cohort; project the renewals."""
+    if alive is None:
+        _renewal_store(as_of, cohort, periods, discount, out_file, as_json)
+        return
     from carecycle.services.clv import parse_counts
     from carecycle.services.renewal import project
 
@@ -175,6 +195,53 @@ def renewal_fit(
         f"renewals to come, discounted at {discount:.0%} per period: "
         f"{found.expected_renewals:.3f} for a new customer"
     )
+
+
+def _renewal_store(
+    as_of: str | None,
+    cohort: str,
+    periods: int,
+    discount: float,
+    out_file: Path | None,
+    as_json: bool,
+) -> None:
+    from carecycle.cli import runtime
+    from carecycle.services.renewal import check_projection, fit_chains, read_chains, write_outlook
+
+    day = parse_day(as_of, "--as-of")
+    check_projection(periods, discount)
+    if out_file is not None:
+        check_writable(out_file, "--out")
+    with runtime() as rt, steps() as progress:
+        progress.say(f"following the agreements' renewals up to {day}")
+        chains = read_chains(rt.store, as_of=day)
+    fits, outlook = fit_chains(chains, by=cohort, periods=periods, discount=discount)
+    if out_file is not None:
+        write_outlook(outlook, out_file)
+    if as_json:
+        print_json({"as_of": day, "cohort": cohort, "discount": discount, "fits": fits,
+                    "agreements": len(outlook)})  # fmt: skip
+        return
+    shown = table("program", "cohort", "chains", "lapsed", "α", "β", "renewal rates",
+                  "to come", numeric=6)  # fmt: skip
+    unfitted: dict[str, list[str]] = {}
+    for f in fits:
+        if f.fit is None:
+            unfitted.setdefault(f.why_not or "", []).append(f"{f.program} {f.cohort}")
+            continue
+        rates = ", ".join(f"{r:.0%}" for r in f.retention[:3])
+        come = "–" if f.expected_renewals is None else f"{f.expected_renewals:.2f}"
+        shown.add_row(f.program, f.cohort, f"{f.chains:,}", f"{f.lapsed:,}",
+                      f"{f.fit.alpha:.3f}", f"{f.fit.beta:.3f}", rates, come)  # fmt: skip
+    out.print(shown)
+    for why, groups in unfitted.items():
+        out.print(f"not fitted ({why}): {', '.join(groups)}")
+    out.print(
+        f"{len(chains.latest):,} chains of agreements up to {day}, {int(chains.lapsed.sum()):,} "
+        f"lapsed; renewals to come discounted at {discount:.0%} per period"
+    )
+    if out_file is not None:
+        out.print(f"{len(outlook):,} running agreements' outlook written to {out_file}")
 
 
 def _fit_store(model: Literal["bgnbd", "pareto", "gg"], as_of: date, unit: str) -> Fit:

@@ -5,7 +5,10 @@ Each customer renews at the end of every period with a probability of its own, 1
 constant over time; θ varies across customers as Beta(α, β). Retention then rises with
 tenure for the cohort as a whole, because the customers most likely to leave leave first.
 Fitted by maximum likelihood from the number of customers still active at the start of
-each period of one cohort.
+each period of one cohort, or — for customers watched for different lengths of time, as
+in a store of agreements — from how many left at each period (T = t: renewed t − 1 times,
+then not) and how many are still active after each number of renewals (right-censored:
+all that is known is T > r).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class RenewalFit:
     alpha: float
     beta: float
     log_likelihood: float
-    alive: tuple[float, ...]
+    churned: tuple[float, ...]
+    censored: tuple[float, ...]
     converged: bool
 
     def survival(self, periods: int) -> list[float]:
@@ -87,23 +91,59 @@ def check_alive(alive: Sequence[float]) -> tuple[float, ...]:
     return counts
 
 
+def as_events(alive: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Return a cohort's active counts as churn and censoring counts: `churned[t - 1]`
+    customers left at period t, `censored[r]` are active after r renewals, unwatched since."""
+    n = np.asarray(alive, dtype=np.float64)
+    censored = np.zeros(len(n))
+    censored[-1] = n[-1]
+    return n[:-1] - n[1:], censored
+
+
 def log_likelihood(alpha: float, beta: float, alive: Sequence[float]) -> float:
     """Return the sBG log-likelihood of a cohort's active counts (Fader & Hardie 2007, eq. 7)."""
-    n = np.asarray(alive, dtype=np.float64)
-    t = np.arange(1, len(n))
-    lost = n[:-1] - n[1:]
+    return event_log_likelihood(alpha, beta, *as_events(alive))
+
+
+def event_log_likelihood(
+    alpha: float, beta: float, churned: np.ndarray, censored: np.ndarray
+) -> float:
+    """Return the sBG log-likelihood of customers who left at periods 1, 2, … (`churned`)
+    and customers still active after 0, 1, … renewals (`censored`):
+    Σ churned[t−1] ln P(T = t) + Σ censored[r] ln S(r), with
+    P(T = t) = B(α + 1, β + t − 1)/B(α, β) and S(r) = B(α, β + r)/B(α, β)."""
     base = special.betaln(alpha, beta)
-    churned = special.betaln(alpha + 1, beta + t - 1) - base
-    survived = special.betaln(alpha, beta + t[-1]) - base
-    return float(np.dot(lost, churned) + n[-1] * survived)
+    t = np.arange(1, len(churned) + 1)
+    r = np.arange(len(censored))
+    left = special.betaln(alpha + 1, beta + t - 1) - base
+    stayed = special.betaln(alpha, beta + r) - base
+    return float(np.dot(churned, left) + np.dot(censored, stayed))
 
 
 def fit_renewal(alive: Sequence[float]) -> RenewalFit:
     """Return the sBG maximum-likelihood fit of a cohort's active counts per period."""
     counts = check_alive(alive)
+    given = ",".join(f"{n:g}" for n in counts)
+    return fit_events(*as_events(counts), name=f"--alive {given}")
+
+
+def fit_events(churned: np.ndarray, censored: np.ndarray, *, name: str) -> RenewalFit:
+    """Return the sBG maximum-likelihood fit of churn and censoring counts (see
+    `event_log_likelihood`); `name` says whose counts they are in an error."""
+    churned, censored = np.asarray(churned, float), np.asarray(censored, float)
+    if not churned.sum():
+        raise InputError(f"{name}: nobody left, so there is no churn to fit")
+    # Watched beyond the first renewal: otherwise only the first rate is known.
+    furthest = max(np.flatnonzero(churned).max() + 1, np.flatnonzero(censored).max(initial=0))
+    if furthest < 2:
+        raise InputError(
+            f"{name}: nobody was watched beyond the first renewal: one period tells only the "
+            "first renewal rate, not how renewal varies across customers"
+        )
 
     def loss(logs: np.ndarray) -> float:
-        found = log_likelihood(float(np.exp(logs[0])), float(np.exp(logs[1])), counts)
+        found = event_log_likelihood(float(np.exp(logs[0])), float(np.exp(logs[1])), churned,
+                                     censored)  # fmt: skip
         return -found if np.isfinite(found) else np.inf
 
     simplex: Any = {"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000}
@@ -111,17 +151,17 @@ def fit_renewal(alive: Sequence[float]) -> RenewalFit:
     best = optimize.minimize(loss, first.x, method="BFGS", options={"gtol": 1e-9})
     chosen = best if best.fun <= first.fun else first
     alpha, beta = np.exp(chosen.x).tolist()
-    given = ",".join(f"{n:g}" for n in counts)
     if alpha >= BOUNDS[1] and beta >= BOUNDS[1]:
         raise InputError(
-            f"--alive {given}: renewal is the same for every customer, "
+            f"{name}: renewal is the same for every customer, "
             f"{beta / (alpha + beta):.1%} each period (α and β grow without bound): the "
             "model has no variation across customers to fit"
         )
     if not (BOUNDS[0] < alpha < BOUNDS[1] and BOUNDS[0] < beta < BOUNDS[1]):
         raise InputError(
-            f"--alive {given}: the counts do not pin down how "
+            f"{name}: the counts do not pin down how "
             "renewal varies across customers (the fit runs off to α = "
             f"{alpha:.3g}, β = {beta:.3g}); give more periods"
         )
-    return RenewalFit(alpha, beta, -float(chosen.fun), counts, bool(first.success or best.success))
+    return RenewalFit(alpha, beta, -float(chosen.fun), tuple(churned.tolist()),
+                      tuple(censored.tolist()), bool(first.success or best.success))  # fmt: skip

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from scipy import special
 
 from carecycle.errors import InputError
-from carecycle.intelligence.renewal import fit_renewal, log_likelihood
+from carecycle.intelligence.renewal import (
+    as_events,
+    event_log_likelihood,
+    fit_events,
+    fit_renewal,
+    log_likelihood,
+)
 from carecycle.services.renewal import project
 
 REGULAR = (100, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1)
@@ -67,7 +74,7 @@ def test_projections_follow_the_fitted_model() -> None:
         ([100, 100, 100], "nobody left the cohort"),
         ([100, -1, 0], "must be a number, 0 or more"),
         ([100, 50, 25], "renewal is the same for every customer, 50.0% each period"),
-        ([100, 0, 0], "the counts do not pin down how renewal varies"),
+        ([100, 0, 0], "nobody was watched beyond the first renewal"),
     ],
 )
 def test_counts_that_are_not_a_cohort_are_refused(alive: list[float], message: str) -> None:
@@ -79,3 +86,38 @@ def test_undiscounted_renewals_to_come_need_alpha_above_one() -> None:
     found = fit_renewal([1000, 631, 468, 382, 326, 289, 262, 241])
     with pytest.raises(InputError, match="not finite"):
         found.expected_renewals(0, discount=0.0)
+
+
+def test_churn_and_censoring_enter_the_likelihood_as_published() -> None:
+    a, b = 1.0, 2.0
+    # One left at period 1 (P(T = 1) = α/(α+β)), one still active after one renewal
+    # (S(1) = β/(α+β)), one left at period 2 (P(T = 2) = αβ/((α+β)(α+β+1))).
+    found = event_log_likelihood(a, b, np.array([1.0, 1.0]), np.array([0.0, 1.0]))
+    assert found == pytest.approx(math.log(1 / 3) + math.log(2 / 3) + math.log(2 / 12))
+    # A cohort's counts are its churn, and its survivors censored at the last period.
+    assert event_log_likelihood(a, b, *as_events([10, 6, 4])) == pytest.approx(
+        log_likelihood(a, b, [10, 6, 4])
+    )
+
+
+def test_cohorts_watched_for_different_lengths_pool_into_one_fit() -> None:
+    regular = [1000, 631, 468, 382, 326, 289, 262, 241]
+    alone = fit_renewal(regular)
+    churned, censored = as_events(regular)
+    twice = fit_events(2 * churned, 2 * censored, name="twice")
+    assert (twice.alpha, twice.beta) == pytest.approx((alone.alpha, alone.beta), rel=1e-5)
+    # A second cohort of the same customers, watched three periods only: its survivors
+    # are censored after three renewals. The pooled fit stays near the published one.
+    short_churned, short_censored = as_events(regular[:4])
+    size = len(churned)
+    pooled = fit_events(
+        churned + np.pad(short_churned, (0, size - len(short_churned))),
+        censored + np.pad(short_censored, (0, size + 1 - len(short_censored))),
+        name="pooled",
+    )
+    assert pooled.alpha == pytest.approx(0.704, abs=0.06)
+    assert pooled.beta == pytest.approx(1.182, abs=0.12)
+    with pytest.raises(InputError, match="nobody was watched beyond the first renewal"):
+        fit_events(np.array([5.0]), np.array([0.0, 5.0]), name="short")
+    with pytest.raises(InputError, match="nobody left"):
+        fit_events(np.array([0.0, 0.0]), np.array([0.0, 0.0, 9.0]), name="none")
