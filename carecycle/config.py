@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         180, ge=1, description="Days of usage, cases, answers and touches health reads."
     )
 
+    margin_rates: dict[str, float] = Field(
+        default_factory=dict,
+        description="Gross-margin rate (0–1) of each product family, for value tiers by margin "
+        "(carecycle segments --by margin).",
+    )
     planned_families: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "new_pcs": ["windows"], "new_servers": ["server"], "desktop_upgrade": ["windows"],
@@ -137,6 +142,14 @@ class Settings(BaseSettings):
         description="Product families each answer to the profiling question planned_purchases "
         "points cross-sell offers to.",
     )  # fmt: skip
+
+    @field_validator("margin_rates")
+    @classmethod
+    def _margin_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = sorted(f for f, rate in value.items() if not 0 <= rate <= 1)
+        if bad:
+            raise ValueError(f"rates must be between 0 and 1 (families {', '.join(bad)})")
+        return value
 
     @field_validator("tier_cuts")
     @classmethod

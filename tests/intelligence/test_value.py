@@ -133,3 +133,39 @@ def test_the_command_reads_out_and_writes_every_account(store_url: str, tmp_path
                          cwd=tmp_path)  # fmt: skip
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == ["error: --days must be 1 or more"]
+
+
+def margin_world(store: Store) -> None:
+    amounts = {"M1": ("HW", 2000.0), "M2": ("SW", 300.0), "M3": ("SW", 200.0), "M4": ("HW", 100.0)}
+    load(
+        store,
+        accounts=[account(a) for a in amounts],
+        products=[
+            {"product_id": "HW", "name": "Server", "family": "hardware", "kind": "perpetual"},
+            {"product_id": "SW", "name": "Suite", "family": "software", "kind": "annuity"},
+        ],
+        orders=[order(f"O{a}", a, "2026-02-01") for a in amounts],
+        order_lines=[
+            line(f"O{a}", 0, amount) | {"product_id": product}
+            for a, (product, amount) in amounts.items()
+        ],
+    )
+
+
+def test_tiers_by_margin_rank_by_the_families_rates(store: Store) -> None:
+    margin_world(store)
+    rates = ValuePolicy((0.8, 0.95), COSTS, LEVELS, {"hardware": 0.1, "software": 0.8})
+    by_revenue = segments(store, as_of=date(2026, 3, 1), days=365, policy=rates)
+    # Revenue 2000, 300, 200, 100 of 2,600: M3 comes after 88 % (B), M4 after 96 % (C).
+    assert by_revenue.tiers == ["A", "A", "B", "C"]
+    assert by_revenue.margin is None
+    found = segments(store, as_of=date(2026, 3, 1), days=365, policy=rates, by="margin")
+    # Margin 200, 240, 160, 10 of 610: M2, M1 and M3 (after 72 %) are A, M4 (98 %) is C.
+    assert found.margin == pytest.approx([200.0, 240.0, 160.0, 10.0])
+    assert found.tiers == ["A", "A", "A", "C"]
+    tier_a = found.readout[0]
+    assert (tier_a.margin, tier_a.margin_share) == pytest.approx((600.0, 600 / 610))
+    assert tier_a.revenue == pytest.approx(2500.0)
+    missing = ValuePolicy((0.8, 0.95), COSTS, LEVELS, {"software": 0.8})
+    with pytest.raises(InputError, match="margin_rates has no gross-margin rate for hardware"):
+        segments(store, as_of=date(2026, 3, 1), days=365, policy=missing, by="margin")
