@@ -33,7 +33,7 @@ def demo(
     Run again on the same store, the demo keeps the business it built, runs only the days
     since it last ran and reports the whole span.
     """
-    from carecycle.cli import data, dedupe, programs, synth
+    from carecycle.cli import data, dedupe, ladder, programs, score, synth
 
     today = date.today()
     earlier = _earlier_run(out_dir / PLANTED_FILE)
@@ -69,9 +69,12 @@ def demo(
     _save_run(out_dir / PLANTED_FILE, start, seed, truth)
     out.rule("6. the program report: test against control")
     _report(start, last, truth)
-    out.rule("7. plan today's touches of the built-in programs")
+    out.rule("7. score the customers: value, lifetime value, health, loyalty ladder")
+    score.score(as_of=None, days=365, as_json=False)
+    ladder.ladder(as_of=None, days=365, out_file=None, as_json=False)
+    out.rule("8. plan today's touches of the built-in programs")
     programs.plan(program=None, as_of=None, dry_run=False, as_json=False)
-    out.rule("8. hand today's touches to the channels")
+    out.rule("9. hand today's touches to the channels")
     _send_all()
     out.print(f"demo finished {datetime.now():%H:%M}; the store is ready for `carecycle` commands")
 

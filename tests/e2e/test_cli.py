@@ -152,6 +152,8 @@ def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:
     ):
         assert heading in result.stdout
     assert "contact completeness" in result.stdout
+    assert re.search(r"score\.health: [\d,]+ accounts scored on", result.stdout)
+    assert re.search(r"advocate +\│? *[\d,]+", result.stdout)
     assert re.search(r"tsr_call \d{4}-\d{2}-\d{2}: queued \d+ calls", result.stdout)
     assert "emails are not sent by the demo" in result.stdout
     assert json.loads((tmp_path / "quality.json").read_text())["accounts"] > 0
