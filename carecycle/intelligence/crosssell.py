@@ -1,11 +1,11 @@
 """Cross-sell: association rules from purchase records, and each account's next-best offer.
 
-A rule X → Y counts the accounts that owned X and later added Y (a first purchase of Y on
-a later day than their first of X): its support is their share of all the accounts with
-a purchase, its confidence their share of the owners of X, its lift the confidence over
-the share of all accounts that own Y. An account's offers are the products it does not
-own, each scored by the best rule from a product it owns; a product of a family it said
-in profiling it plans to buy comes first. Every offer carries a reason a TSR can read.
+A rule X → Y counts the accounts that own both: its support is their share of all the
+accounts with a purchase, its confidence their share of the owners of X, its lift the
+confidence over Y's base rate (the share of all accounts that own Y), so a product
+unrelated to X has a lift near 1. An account's offers are the products it does not own,
+each scored by the best rule from a product it owns; a product of a family it said in
+profiling it plans to buy comes first. Every offer carries a reason a TSR can read.
 """
 
 from __future__ import annotations
@@ -39,27 +39,28 @@ class Purchases:
 
 @dataclass(frozen=True)
 class Rule:
-    """Accounts owning `antecedent` that later added `consequent`, and the shares."""
+    """Of the owners of `antecedent`, those who own `consequent` too, and the shares."""
 
     antecedent: str
     consequent: str
-    added: int
+    both: int
     owners: int
-    consequent_owners: int
     accounts: int
     support: float
     confidence: float
+    base_rate: float
     lift: float
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The rules kept, and the same as products × products matrices (0 where none)."""
+    """The rules kept, and the same as products × products matrices (0 where none), with
+    the accounts owning each pair and each product."""
 
     rules: list[Rule]
     confidence: np.ndarray
     lift: np.ndarray
-    added: np.ndarray
+    both: np.ndarray
     owners: np.ndarray
 
 
@@ -67,37 +68,42 @@ def mine_rules(
     purchases: Purchases, *, min_support: float, min_confidence: float, min_lift: float
 ) -> Rules:
     """Return the rules X → Y whose support, confidence and lift reach the minimums."""
-    if not 0 < min_support <= 1 or not 0 < min_confidence <= 1:
-        raise InputError("--min-support and --min-confidence must be above 0, at most 1")
-    if not min_lift > 0:
-        raise InputError("--min-lift must be above 0")
-    first, n = purchases.first, len(purchases.accounts)
-    owned = first != NEVER
-    owners = owned.sum(axis=0)
+    check_thresholds(min_support, min_confidence, min_lift)
+    n = len(purchases.accounts)
     size = len(purchases.products)
-    added = np.zeros((size, size), dtype=np.int64)
-    for x in range(size):
-        mine = owned[:, x]
-        if mine.any():
-            added[x] = ((first[mine] != NEVER) & (first[mine] > first[mine, x : x + 1])).sum(axis=0)
+    both = np.zeros((size, size), dtype=np.int64)
+    # Pairs counted a block of accounts at a time: float32 sums stay exact below 2**24.
+    for start in range(0, n, 4 * BLOCK):
+        owned = (purchases.first[start : start + 4 * BLOCK] != NEVER).astype(np.float32)
+        both += np.rint(owned.T @ owned).astype(np.int64)
+    owners = np.diag(both).copy()
+    base = owners / max(n, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        confidence = np.where(owners[:, None] > 0, added / owners[:, None], 0.0)
-        lift = np.where(owners[None, :] > 0, confidence / (owners[None, :] / max(n, 1)), 0.0)
-    support = added / max(n, 1)
+        confidence = np.where(owners[:, None] > 0, both / np.maximum(owners[:, None], 1), 0.0)
+        lift = np.where(base[None, :] > 0, confidence / base[None, :], 0.0)
+    support = both / max(n, 1)
     keep = (support >= min_support) & (confidence >= min_confidence) & (lift >= min_lift)
     np.fill_diagonal(keep, False)
     rules = [
         Rule(
             antecedent=purchases.products[x], consequent=purchases.products[y],
-            added=int(added[x, y]), owners=int(owners[x]), consequent_owners=int(owners[y]),
-            accounts=n, support=float(support[x, y]), confidence=float(confidence[x, y]),
-            lift=float(lift[x, y]),
+            both=int(both[x, y]), owners=int(owners[x]), accounts=n,
+            support=float(support[x, y]), confidence=float(confidence[x, y]),
+            base_rate=float(base[y]), lift=float(lift[x, y]),
         )
         for x, y in zip(*np.nonzero(keep), strict=True)
     ]  # fmt: skip
     rules.sort(key=lambda r: (-r.confidence, -r.lift, r.antecedent, r.consequent))
-    return Rules(rules, np.where(keep, confidence, 0.0), np.where(keep, lift, 0.0), added,
+    return Rules(rules, np.where(keep, confidence, 0.0), np.where(keep, lift, 0.0), both,
                  owners)  # fmt: skip
+
+
+def check_thresholds(min_support: float, min_confidence: float, min_lift: float) -> None:
+    """Raise InputError unless the minimums of a rule make sense."""
+    if not 0 < min_support <= 1 or not 0 < min_confidence <= 1:
+        raise InputError("--min-support and --min-confidence must be above 0, at most 1")
+    if not min_lift > 0:
+        raise InputError("--min-lift must be above 0")
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,33 @@ class Offer:
     reason: str
 
 
+@dataclass(frozen=True)
+class Offers:
+    """Offers as columns: per offer its account's row, rank, product's column, score and
+    reason."""
+
+    purchases: Purchases
+    rows: np.ndarray
+    ranks: np.ndarray
+    items: np.ndarray
+    scores: np.ndarray
+    reasons: list[str]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def listed(self, limit: int | None = None) -> list[Offer]:
+        """Return the first `limit` offers (all when None) as records."""
+        p = self.purchases
+        count = len(self) if limit is None else min(limit, len(self))
+        return [
+            Offer(p.accounts[r], int(k), p.products[y], p.names[y], p.families[y], float(v), why)
+            for r, k, y, v, why in zip(self.rows[:count].tolist(), self.ranks[:count].tolist(),
+                                       self.items[:count].tolist(), self.scores[:count].tolist(),
+                                       self.reasons[:count], strict=True)
+        ]  # fmt: skip
+
+
 def next_offers(
     purchases: Purchases,
     rules: Rules,
@@ -121,23 +154,24 @@ def next_offers(
     *,
     per_account: int,
     rows: Sequence[int] | None = None,
-) -> list[Offer]:
+) -> Offers:
     """Return up to `per_account` offers for each account (or the `rows` given), best
     first: never a product the account owns; products of a family it plans to buy (by
     its profiling answers, `planned`: row → families) first, then by the confidence of
     the best rule from a product it owns."""
-    if per_account < 1:
-        raise InputError("--per-account must be 1 or more")
+    check_per_account(per_account)
     chosen = np.arange(len(purchases.accounts)) if rows is None else np.asarray(rows, int)
     families = np.array(purchases.families, dtype=object)
     base_rate = rules.owners / max(len(purchases.accounts), 1)
-    found: list[Offer] = []
+    reasons: dict[tuple[int, int, bool], str] = {}
+    parts: list[tuple[np.ndarray, ...]] = []
+    found_reasons: list[str] = []
     for start in range(0, len(chosen), BLOCK):
         block = chosen[start : start + BLOCK]
         owned = purchases.first[block] != NEVER
         # The best rule into each product from any product owned, and which one it is.
         score = np.zeros(owned.shape)
-        best_from = np.zeros(owned.shape, dtype=np.int64)
+        best_from = np.full(owned.shape, -1, dtype=np.int64)
         for x in np.flatnonzero(rules.confidence.any(axis=1)).tolist():
             through = np.where(owned[:, x : x + 1], rules.confidence[x][None, :], 0.0)
             better = through > score
@@ -151,38 +185,35 @@ def next_offers(
         score = np.where(stated, 1.0 + np.maximum(score, base_rate[None, :] * 1e-3), score)
         score = np.where(owned, 0.0, score)
         order = np.argsort(-score, axis=1, kind="stable")[:, :per_account]
-        for i, row in enumerate(block.tolist()):
-            for rank, y in enumerate(order[i].tolist(), start=1):
-                if score[i, y] <= 0:
-                    break
-                reason = _reason(purchases, rules, int(best_from[i, y]), y,
-                                 bool(stated[i, y]), owned[i])  # fmt: skip
-                found.append(
-                    Offer(
-                        purchases.accounts[row],
-                        rank,
-                        purchases.products[y],
-                        purchases.names[y],
-                        purchases.families[y],
-                        float(score[i, y]),
-                        reason,
-                    )
-                )
-    return found
+        picked = np.take_along_axis(score, order, axis=1)
+        hit, rank = np.nonzero(picked > 0)
+        items = order[hit, rank]
+        for x, y, said in zip(best_from[hit, items].tolist(), items.tolist(),
+                              stated[hit, items].tolist(), strict=True):  # fmt: skip
+            key = (x, y, said)
+            if key not in reasons:
+                reasons[key] = _reason(purchases, rules, x, y, said)
+            found_reasons.append(reasons[key])
+        parts.append((block[hit], rank + 1, items, picked[hit, rank]))
+    columns = [np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, np.int64)
+               for k in range(4)]  # fmt: skip
+    return Offers(purchases, columns[0], columns[1], columns[2], columns[3], found_reasons)
 
 
-def _reason(
-    purchases: Purchases, rules: Rules, x: int, y: int, stated: bool, owned: np.ndarray
-) -> str:
+def check_per_account(per_account: int) -> None:
+    """Raise InputError unless `per_account` offers can be made."""
+    if per_account < 1:
+        raise InputError("--per-account must be 1 or more")
+
+
+def _reason(purchases: Purchases, rules: Rules, x: int, y: int, stated: bool) -> str:
     names = purchases.names
-    said = ""
-    if stated:
-        said = f"said in profiling it plans to buy {purchases.families[y]}"
-    if owned[x] and rules.confidence[x, y] > 0:
-        added, owners = int(rules.added[x, y]), int(rules.owners[x])
+    said = f"said in profiling it plans to buy {purchases.families[y]}" if stated else ""
+    if x >= 0 and rules.confidence[x, y] > 0:
+        both, owners = int(rules.both[x, y]), int(rules.owners[x])
         because = (
-            f"accounts like yours that own {names[x]} added {names[y]}: {added:,} of "
-            f"{owners:,} ({added / owners:.0%}), {rules.lift[x, y]:.1f}× the base rate"
+            f"accounts like yours that own {names[x]} also own {names[y]}: {both:,} of "
+            f"{owners:,} ({both / owners:.0%}), {rules.lift[x, y]:.1f}× the usual rate"
         )
         return f"{said}; {because}" if said else because
     share = rules.owners[y] / max(len(purchases.accounts), 1)

@@ -21,14 +21,15 @@ PROMOTER_FROM = 9.0  # NPS answer that is a promoter
 LOYAL_MONTHS = 2  # months with an answer that make a satisfied person loyal
 NEEDS = {
     ENGAGED: "an answer to a touch or survey, or a site visit",
-    SATISFIED: "no complaint, and a satisfaction of 4+ or NPS of 7+ (or, unasked, health green)",
+    SATISFIED: "no complaint, and every answer favourable: satisfaction 4+, NPS 7+ (or, "
+    "unasked, health green)",
     LOYAL: "a renewal or a second purchase day",
     ADVOCATE: "a referral or an NPS answer of 9+",
 }
 PERSON_NEEDS = {
     ENGAGED: "an answer to a touch or survey",
-    SATISFIED: "no complaint, and a satisfaction of 4+ or NPS of 7+ (or, unasked, a "
-    "satisfied company)",
+    SATISFIED: "no complaint, and every answer favourable: satisfaction 4+, NPS 7+ (or, "
+    "unasked, a satisfied company)",
     LOYAL: f"answers in {LOYAL_MONTHS} months or more, and a loyal company",
     ADVOCATE: "a referral or an NPS answer of 9+",
 }

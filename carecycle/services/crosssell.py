@@ -9,7 +9,6 @@ setting `planned_families` maps each option to families.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -17,10 +16,19 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from carecycle.engine.facts import owned_by_survivor
 from carecycle.errors import InputError
-from carecycle.intelligence.crosssell import NEVER, Offer, Purchases, Rules, mine_rules, next_offers
+from carecycle.intelligence.crosssell import (
+    NEVER,
+    Offers,
+    Purchases,
+    Rules,
+    check_thresholds,
+    mine_rules,
+    next_offers,
+)
 from carecycle.store.db import Store
 from carecycle.times import window_to
 
@@ -67,8 +75,8 @@ def read_planned(
     days: int,
     families: Mapping[str, Sequence[str]],
 ) -> dict[int, set[str]]:
-    """Return, per account row of `purchases`, the families its profiling answers in the
-    `days` days to as_of say it plans to buy."""
+    """Return, per account row of `purchases`, the families its latest profiling answer in
+    the `days` days to as_of says it plans to buy."""
     window = window_to(as_of, days)
     tables = store.tables()
     responses = tables["survey_responses"]
@@ -77,7 +85,13 @@ def read_planned(
         responses.answered_at >= window.begin,
         responses.answered_at < window.after,
     )
-    found = owned_by_survivor(given.select("account_id", "answer"), tables).to_pyarrow()
+    owned = owned_by_survivor(given.select("account_id", "answer", "answered_at"), tables)
+    # An account's latest answer stands: a later profile revises an earlier one.
+    last = owned.group_by("account_id").aggregate(last_at=owned.answered_at.max())
+    latest = owned.join(
+        last, [owned.account_id == last.account_id, owned.answered_at == last.last_at]
+    )
+    found = latest.select(owned.account_id, "answer").to_pyarrow()
     where = pc.index_in(found["account_id"], value_set=pa.array(purchases.accounts))
     planned: dict[int, set[str]] = {}
     for row, answer in zip(where.to_pylist(), found["answer"].to_pylist(), strict=True):
@@ -95,7 +109,7 @@ def offers_for(
     *,
     accounts: Sequence[str] | None,
     per_account: int,
-) -> list[Offer]:
+) -> Offers:
     """Return the offers of the accounts named (every account when None)."""
     rows = None
     if accounts:
@@ -110,30 +124,40 @@ def offers_for(
     return next_offers(purchases, rules, planned, per_account=per_account, rows=rows)
 
 
-def write_offers(offers: list[Offer], path: Path) -> None:
+def write_offers(offers: Offers, path: Path) -> None:
     """Write one CSV row per offer: account, rank, product, name, family, score, reason."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["account_id", "rank", "product_id", "product", "family", "score",
-                         "reason"])  # fmt: skip
-        for o in offers:
-            writer.writerow([o.account_id, o.rank, o.product_id, o.product, o.family,
-                             f"{o.score:.4f}", o.reason])  # fmt: skip
+    p = offers.purchases
+    table = pa.table({
+        "account_id": pa.array(p.accounts, pa.string()).take(pa.array(offers.rows)),
+        "rank": pa.array(offers.ranks, pa.int64()),
+        "product_id": pa.array(p.products, pa.string()).take(pa.array(offers.items)),
+        "product": pa.array(p.names, pa.string()).take(pa.array(offers.items)),
+        "family": pa.array(p.families, pa.string()).take(pa.array(offers.items)),
+        "score": pa.array(np.round(offers.scores, 4), pa.float64()),
+        "reason": pa.array(offers.reasons, pa.string()),
+    })  # fmt: skip
+    pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def cross_sell(
     store: Store,
     *,
     as_of: date,
-    days: int,
+    days: int | None,
     families: Mapping[str, Sequence[str]],
     min_support: float,
     min_confidence: float,
     min_lift: float,
 ) -> tuple[Purchases, Rules, dict[int, set[str]]]:
-    """Return the purchases, rules and planned families as of a day."""
+    """Return the purchases, rules and planned families as of a day (no planned families
+    when `days` is None)."""
+    check_thresholds(min_support, min_confidence, min_lift)
+    if days is not None:
+        window_to(as_of, days)  # a bad --days fails before the work
     purchases = read_purchases(store, as_of=as_of)
     rules = mine_rules(purchases, min_support=min_support, min_confidence=min_confidence,
                        min_lift=min_lift)  # fmt: skip
-    planned = read_planned(store, purchases, as_of=as_of, days=days, families=families)
+    planned = {}
+    if days is not None:
+        planned = read_planned(store, purchases, as_of=as_of, days=days, families=families)
     return purchases, rules, planned

@@ -61,7 +61,7 @@ def read_ladders(
     healthy = scored if scored is not None else health_of(store, as_of=as_of, policy=health)[1]
     green = dict(zip(healthy.accounts, healthy.bands, strict=True))
     companies = company_rungs(_company_signals(tables, base, window, green))
-    contacts = _contacts(tables, base)
+    contacts = _contacts(tables, base, as_of)
     people = person_rungs(_person_signals(tables, contacts, base, window), companies)
     return Ladders(as_of, days, companies, people, contacts["account_id"].to_pylist())
 
@@ -148,10 +148,15 @@ def _referrals(tables: dict[str, Any], window: Window, by: str) -> Any:
     return made.select(made.referral_id, **{by.removeprefix("referrer_"): made[by]})
 
 
-def _contacts(tables: dict[str, Any], base: pa.Array) -> pa.Table:
-    """Return the live contacts of the customers, by id, with their account."""
+def _contacts(tables: dict[str, Any], base: pa.Array, as_of: date) -> pa.Table:
+    """Return the live contacts of the customers known by as_of, by id, with their
+    account."""
     contacts = tables["contacts"]
-    live = owned_by_survivor(contacts.filter(contacts.merged_into.isnull()), tables)
+    live = contacts.filter(
+        contacts.merged_into.isnull(),
+        contacts.created_on.isnull() | (contacts.created_on <= as_of),
+    )
+    live = owned_by_survivor(live, tables)
     found = live.select("contact_id", "account_id").order_by("contact_id").to_pyarrow()
     mine = pc.is_in(found["account_id"], value_set=base)
     return found.filter(mine)

@@ -24,52 +24,76 @@ N = NEVER
 
 
 def purchases() -> Purchases:
-    # First purchase days of X, Y, Z by six accounts. X's owners are a0–a3: a0 and a1 added
-    # Y later, a2 bought Y the day it bought X (not added) and added Z; a3 owns X alone.
+    # First purchase days of X, Y, Z by six accounts: a0, a1 own X and Y, a2 all three, a3
+    # X alone, a4 and a5 Y alone.
     first = np.array([[1, 5, N], [2, 9, N], [3, 3, 4], [4, N, N], [N, 7, N], [N, 8, N]])
     return Purchases([f"a{k}" for k in range(6)], ["X", "Y", "Z"], ["Xen", "Yak", "Zed"],
                      ["f1", "f2", "f2"], first)  # fmt: skip
 
 
-def test_rules_count_the_owners_who_added_the_product_later() -> None:
-    found = mine_rules(purchases(), min_support=0.1, min_confidence=0.2, min_lift=1.0)
-    # X → Y: 2 of X's 4 owners added Y (confidence 1/2), but 5 of 6 accounts own Y: lift
-    # 0.6, dropped. X → Z: 1 of 4 (support 1/6), Z owned by 1 of 6: lift 1.5. Y → Z: 1 of
-    # Y's 5 owners, confidence 0.2, lift 1.2. Nothing adds X.
-    assert [(r.antecedent, r.consequent) for r in found.rules] == [("X", "Z"), ("Y", "Z")]
-    xz = found.rules[0]
-    assert (xz.added, xz.owners, xz.consequent_owners, xz.accounts) == (1, 4, 1, 6)
-    assert (xz.support, xz.confidence, xz.lift) == pytest.approx((1 / 6, 0.25, 1.5))
-    assert found.rules[1].lift == pytest.approx(1.2)
+def test_rules_count_the_owners_of_both() -> None:
+    found = mine_rules(purchases(), min_support=0.1, min_confidence=0.2, min_lift=1.1)
+    # X → Y: 3 of X's 4 owners own Y (0.75), but 5 of 6 accounts do: lift 0.9, dropped.
+    # X → Z: 1 of 4, Z's base rate 1/6: lift 1.5. Y → Z: 1 of 5, lift 1.2. Z's only owner
+    # owns X (1.0, lift 1.5) and Y (1.0, lift 1.2).
+    assert [(r.antecedent, r.consequent) for r in found.rules] == [
+        ("Z", "X"), ("Z", "Y"), ("X", "Z"), ("Y", "Z"),
+    ]  # fmt: skip
+    xz = found.rules[2]
+    assert (xz.both, xz.owners, xz.accounts) == (1, 4, 6)
+    assert (xz.support, xz.confidence, xz.base_rate, xz.lift) == pytest.approx(
+        (1 / 6, 0.25, 1 / 6, 1.5)
+    )
+    assert found.rules[3].lift == pytest.approx(1.2)
     looser = mine_rules(purchases(), min_support=0.1, min_confidence=0.2, min_lift=0.5)
     xy = [r for r in looser.rules if (r.antecedent, r.consequent) == ("X", "Y")]
-    assert (xy[0].added, xy[0].confidence, xy[0].lift) == (2, 0.5, pytest.approx(0.6))
-    # A rule must reach every minimum: at 30 % support only X → Y is frequent enough.
+    assert (xy[0].both, xy[0].owners) == (3, 4)
+    assert (xy[0].confidence, xy[0].lift) == pytest.approx((0.75, 0.9))
+    # A rule must reach every minimum: at 30 % support only X and Y together are frequent.
     strict = mine_rules(purchases(), min_support=0.3, min_confidence=0.2, min_lift=0.5)
-    assert [(r.antecedent, r.consequent) for r in strict.rules] == [("X", "Y")]
+    assert [(r.antecedent, r.consequent) for r in strict.rules] == [("X", "Y"), ("Y", "X")]
+
+
+def test_an_unrelated_product_has_a_lift_near_one() -> None:
+    rng = np.random.default_rng(5)
+    n = 20_000
+    # Everyone owns A; B and C are each owned by 30 %, independently.
+    first = np.full((n, 3), N)
+    first[:, 0] = 0
+    first[:, 1] = np.where(rng.random(n) < 0.3, rng.integers(1, 100, n), N)
+    first[:, 2] = np.where(rng.random(n) < 0.3, rng.integers(1, 100, n), N)
+    bought = Purchases([f"a{k}" for k in range(n)], ["A", "B", "C"], ["A", "B", "C"],
+                       ["f", "f", "f"], first)  # fmt: skip
+    found = mine_rules(bought, min_support=0.001, min_confidence=0.01, min_lift=0.01)
+    lifts = {(r.antecedent, r.consequent): r.lift for r in found.rules}
+    assert lifts[("A", "B")] == pytest.approx(1.0)
+    # Independent: the lift's standard error here is about 0.03.
+    assert lifts[("B", "C")] == pytest.approx(1.0, abs=0.1)
 
 
 def test_offers_are_products_not_owned_planned_families_first() -> None:
     bought = purchases()
     rules = mine_rules(bought, min_support=0.1, min_confidence=0.2, min_lift=0.5)
-    offers = next_offers(bought, rules, {4: {"f1"}}, per_account=3)
+    offers = next_offers(bought, rules, {4: {"f1"}}, per_account=3).listed()
     by_account: dict[str, list[str]] = {}
     for offer in offers:
         by_account.setdefault(offer.account_id, []).append(offer.product_id)
-    # a2 owns everything; a3 (X) gets Y (0.5) then Z (0.25); a0 (X, Y) gets Z by the
-    # stronger rule, from X; a4 (Y) said it plans to buy f1: X first, then Z (0.2).
+    # a2 owns everything; a3 (X) gets Y (0.75) then Z (0.25); a0 (X, Y) gets Z by the
+    # stronger rule, from X; a4 (Y) said it plans to buy f1: X first, then Z; a5 (Y)
+    # gets X (0.6) then Z (0.2).
     assert by_account == {"a0": ["Z"], "a1": ["Z"], "a3": ["Y", "Z"], "a4": ["X", "Z"],
-                          "a5": ["Z"]}  # fmt: skip
+                          "a5": ["X", "Z"]}  # fmt: skip
     reasons = {(o.account_id, o.product_id): o.reason for o in offers}
     assert reasons[("a3", "Y")] == (
-        "accounts like yours that own Xen added Yak: 2 of 4 (50%), 0.6× the base rate"
+        "accounts like yours that own Xen also own Yak: 3 of 4 (75%), 0.9× the usual rate"
     )
-    assert reasons[("a0", "Z")].startswith("accounts like yours that own Xen added Zed")
+    assert reasons[("a0", "Z")].startswith("accounts like yours that own Xen also own Zed")
     assert reasons[("a4", "X")] == (
-        "said in profiling it plans to buy f1; Xen is owned by 67% of accounts"
+        "said in profiling it plans to buy f1; accounts like yours that own Yak also own "
+        "Xen: 3 of 5 (60%), 0.9× the usual rate"
     )
     assert [o.rank for o in offers if o.account_id == "a4"] == [1, 2]
-    one = next_offers(bought, rules, {}, per_account=1, rows=[3])
+    one = next_offers(bought, rules, {}, per_account=1, rows=[3]).listed()
     assert [(o.account_id, o.product_id) for o in one] == [("a3", "Y")]
     with pytest.raises(InputError, match="--per-account"):
         next_offers(bought, rules, {}, per_account=0)
@@ -85,12 +109,14 @@ def test_a_bad_threshold_is_refused() -> None:
 def world(store: Store) -> None:
     """B1–B4 own the suite; B1 and B2 (with B9, merged into B2) added the add-on later,
     B3 bought it in the same order; B5 owns the add-on and added the guard; B4's guard
-    order was cancelled, and B4 plans to buy security and backup."""
+    order was cancelled, and B4 plans to buy security and backup (its earlier answer,
+    cloud, is revised). B1 buys the guard the day after the day read."""
     lines = [("O1", "B1", "2026-01-05", "SUITE"), ("O2", "B1", "2026-02-05", "ADDON"),
              ("O3", "B2", "2026-01-06", "SUITE"), ("O4", "B9", "2026-03-01", "ADDON"),
              ("O5", "B3", "2026-01-07", "SUITE"), ("O5", "B3", "2026-01-07", "ADDON"),
              ("O6", "B4", "2026-01-08", "SUITE"), ("O7", "B5", "2026-01-09", "ADDON"),
-             ("O8", "B4", "2026-02-01", "GUARD"), ("O9", "B5", "2026-01-10", "GUARD")]  # fmt: skip
+             ("O8", "B4", "2026-02-01", "GUARD"), ("O9", "B5", "2026-01-10", "GUARD"),
+             ("OA", "B1", "2026-07-01", "GUARD")]  # fmt: skip
     status = {"O8": "cancelled"}
     orders = {o: order(o, a, d, status=status.get(o, "booked")) for o, a, d, _ in lines}
     load(
@@ -122,14 +148,16 @@ def test_the_store_rules_and_offers(store: Store) -> None:
     assert bought.products == ["ADDON", "GUARD", "SUITE"]
     assert bought.names == ["Team Chat", "Endpoint Guard", "Office Suite"]
     assert bought.owned()[3].tolist() == [False, False, True]  # B4's guard was cancelled
-    # SUITE → ADDON: B1 and B2 (through B9) of the suite's 4 owners; 4 of 5 own the add-on
-    # (lift 0.5 / 0.8). ADDON → GUARD: B5, 1 of 4, the guard owned by 1 of 5 (lift 1.25).
-    assert [(r.antecedent, r.consequent, r.added, r.owners) for r in rules.rules] == [
-        ("SUITE", "ADDON", 2, 4), ("ADDON", "GUARD", 1, 4),
+    # B1, B2 (with B9's add-on) and B3 own the suite and the add-on; B4 the suite; B5 the
+    # add-on and the guard. GUARD → ADDON 1 of 1 (lift 1 / 0.8); ADDON → SUITE and SUITE →
+    # ADDON 3 of 4 (lift 0.75 / 0.8); ADDON → GUARD 1 of 4 (lift 0.25 / 0.2).
+    assert [(r.antecedent, r.consequent, r.both, r.owners) for r in rules.rules] == [
+        ("GUARD", "ADDON", 1, 1), ("ADDON", "SUITE", 3, 4), ("SUITE", "ADDON", 3, 4),
+        ("ADDON", "GUARD", 1, 4),
     ]  # fmt: skip
-    assert [r.lift for r in rules.rules] == pytest.approx([0.625, 1.25])
+    assert [r.lift for r in rules.rules] == pytest.approx([1.25, 0.9375, 0.9375, 1.25])
     assert planned == {3: {"security", "cloud"}}
-    offers = offers_for(bought, rules, planned, accounts=["B4"], per_account=2)
+    offers = offers_for(bought, rules, planned, accounts=["B4"], per_account=2).listed()
     assert [o.product_id for o in offers] == ["GUARD", "ADDON"]
     assert offers[0].reason == (
         "said in profiling it plans to buy security; Endpoint Guard is owned by 20% of accounts"
@@ -151,7 +179,7 @@ def test_the_command_lists_rules_and_writes_offers(store_url: str, tmp_path: Pat
     found = json.loads(rules.stdout)
     assert found["accounts"] == 5
     assert [(r["antecedent"], r["consequent"]) for r in found["rules"]] == [
-        ("SUITE", "ADDON"), ("ADDON", "GUARD"),
+        ("GUARD", "ADDON"), ("ADDON", "SUITE"), ("SUITE", "ADDON"), ("ADDON", "GUARD"),
     ]  # fmt: skip
     written = tmp_path / "offers.csv"
     offers = run("offers", "--min-support", "0.1", "--min-lift", "0.5", "--out", str(written))
@@ -159,12 +187,15 @@ def test_the_command_lists_rules_and_writes_offers(store_url: str, tmp_path: Pat
     with written.open() as handle:
         rows = list(csv.DictReader(handle))
     # The guard by the rule from the add-on; B4 plans security (the default settings map
-    # it to that family): the guard first, then the add-on; nothing adds the suite.
+    # it to that family): the guard first, then the add-on; B5 gets the suite.
     assert [(r["account_id"], r["rank"], r["product_id"]) for r in rows] == [
         ("B1", "1", "GUARD"), ("B2", "1", "GUARD"), ("B3", "1", "GUARD"),
-        ("B4", "1", "GUARD"), ("B4", "2", "ADDON"),
+        ("B4", "1", "GUARD"), ("B4", "2", "ADDON"), ("B5", "1", "SUITE"),
     ]  # fmt: skip
-    assert rows[4]["reason"].startswith("accounts like yours that own Office Suite added Team")
+    assert rows[4]["reason"].startswith("accounts like yours that own Office Suite also own")
+    one = run("offers", "--account", "B4", "--min-support", "0.1", "--min-lift", "0.5", "--json")
+    assert one.returncode == 0, one.stderr
+    assert [o["product_id"] for o in json.loads(one.stdout)["offers"]] == ["GUARD", "ADDON"]
     bad = run("offers", "--per-account", "0")
     assert bad.returncode == 1
     assert bad.stderr.strip() == "error: --per-account must be 1 or more"

@@ -112,6 +112,7 @@ def world(store: Store) -> None:
             contact("Q3", "K2"),
             contact("Q4", "K3"),
             contact("Q9", "K1", merged_into="Q1"),
+            contact("Q5", "K1", created_on=date(2026, 7, 1)),  # after the day
         ],
         orders=[
             order("O1", "K1", "2026-02-01"),
@@ -133,6 +134,7 @@ def world(store: Store) -> None:
             event("t1", "opened", "2026-02-02"),
             event("t2", "reached", "2026-04-02"),
             event("t4", "clicked", "2026-04-03"),
+            event("t3", "opened", "2026-07-01"),  # after the day
         ],
         survey_responses=[
             answer("r1", "K1", "nps", "10", "2026-04-02") | {"contact_id": "Q9"},
@@ -185,8 +187,8 @@ def test_the_store_places_companies_and_people(store: Store) -> None:
         "1 referral; 2 purchase days; NPS 10.0; no complaint; 2 touches answered; 1 survey answer"
     )
     # Q1 (with Q9's answers and referral) answered in February and April, NPS 10, its
-    # company an advocate: an advocate too. Q2 was sent t3 and did not answer. Q3 has no
-    # touch. Q4 answered but complained.
+    # company an advocate: an advocate too. Q2 was sent t3 and answered only after the day.
+    # Q3 has no touch. Q4 answered but complained. Q5 came after the day.
     person = dict(zip(found.people.ids, found.people.rungs.tolist(), strict=True))
     assert person == {"Q1": 4, "Q2": 0, "Q3": -1, "Q4": 1}
     assert found.people_accounts == ["K1", "K1", "K2", "K3"]
