@@ -81,6 +81,7 @@ def _register() -> None:
         demo,
         health,
         ladder,
+        loyalty,
         programs,
         report,
         score,
@@ -105,6 +106,7 @@ def _register() -> None:
     health.register(app)
     ladder.register(app)
     crosssell.register(app)
+    loyalty.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -411,6 +411,32 @@ account_scores = sa.Table(
     sa.Column("band", sa.String(16)),
 )
 
+points_entries = sa.Table(
+    "points_entries",
+    metadata,
+    sa.Column("entry_id", sa.String(32), primary_key=True),
+    _ref("account_id", nullable=False),
+    _ref("contact_id"),
+    sa.Column("points", sa.Integer, nullable=False, doc="Earned (+) or taken (−)."),
+    sa.Column("kind", sa.String(16), nullable=False, doc="earn, redeem, expire, reverse, adjust"),
+    sa.Column("rule", sa.String(64), doc="The earning rule, for points earned."),
+    sa.Column("source_key", sa.String(200), nullable=False, doc="What it is for: once only."),
+    sa.Column("occurred_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, doc="When what remains of points added expires."),
+    sa.Column("reason", sa.String(300)),
+    sa.Column("actor", sa.String(100), doc="Who made it: a person, or the rule engine."),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("source_key"),
+)
+
+points_allocations = sa.Table(
+    "points_allocations",
+    metadata,
+    sa.Column("entry_id", sa.String(32), primary_key=True, doc="The entry taking points."),
+    sa.Column("lot_id", sa.String(32), primary_key=True, doc="The entry giving them."),
+    sa.Column("points", sa.Integer, nullable=False),
+)
+
 
 # Secondary indexes serve PostgreSQL's row lookups; DuckDB scans columns and its indexes
 # would only slow bulk loads, so they are created on PostgreSQL alone.
@@ -434,6 +460,8 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("touch_events", ("touch_uid",)),
     ("dispatches", ("channel", "state")),
     ("survey_responses", ("account_id",)),
+    ("points_entries", ("account_id",)),
+    ("points_allocations", ("lot_id",)),
 )
 
 for _table, _columns in POSTGRES_INDEXES:

@@ -1,0 +1,157 @@
+"""`carecycle loyalty …`: the points ledger — balances, statements, redemptions,
+adjustments and expiry."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated
+
+import typer
+
+from carecycle.cli.output import JsonOption, out, parse_day, print_json, table
+
+loyalty_group = typer.Typer(help="Loyalty points: balances, redemptions, adjustments.",
+                            no_args_is_help=True)  # fmt: skip
+AccountArgument = Annotated[str, typer.Argument(help="The account.")]
+ContactOption = Annotated[
+    str | None, typer.Option("--contact", help="One contact's points of the account.")
+]
+
+
+def _moment(text: str | None) -> datetime:
+    """Return the end of the day given (now when omitted)."""
+    from carecycle.times import utc_now
+
+    if text is None:
+        return utc_now()
+    return datetime.combine(parse_day(text, "--as-of"), time.max.replace(microsecond=0))
+
+
+@loyalty_group.command("balance")
+def balance(
+    account: AccountArgument,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Balance at the end of this day (default: now).")
+    ] = None,
+    contact: ContactOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print an account's (or one contact's) points balance."""
+    from carecycle.cli import runtime
+    from carecycle.services import points
+
+    moment = _moment(as_of)
+    with runtime() as rt:
+        found = points.balance(rt.store, account, moment, contact)
+    if as_json:
+        print_json({"account_id": account, "contact_id": contact, "at": moment, "balance": found})
+        return
+    whose = f"{account}" + (f" ({contact})" if contact else "")
+    out.print(f"{whose}: {found:,} points at {moment:%Y-%m-%d %H:%M}")
+
+
+@loyalty_group.command("statement")
+def statement(account: AccountArgument, as_json: JsonOption = False) -> None:
+    """Print every entry of an account's ledger, oldest first: the audit trail."""
+    from carecycle.cli import runtime
+    from carecycle.services import points
+
+    with runtime() as rt:
+        rows = points.statement(rt.store, account)
+    if as_json:
+        print_json(rows)
+        return
+    shown = table("when", "kind", "points", "contact", "rule / reason", "by", "recorded",
+                  numeric=0)  # fmt: skip
+    for r in rows:
+        shown.add_row(
+            f"{r['occurred_at']:%Y-%m-%d %H:%M}", r["kind"], f"{r['points']:+,}",
+            r["contact_id"] or "", r["rule"] or r["reason"] or "", r["actor"] or "",
+            f"{r['recorded_at']:%Y-%m-%d %H:%M}",
+        )  # fmt: skip
+    out.print(shown)
+    out.print(f"{len(rows):,} entries")
+
+
+@loyalty_group.command("redeem")
+def redeem(
+    account: AccountArgument,
+    points_: Annotated[int, typer.Option("--points", help="Points to take.")],
+    key: Annotated[
+        str, typer.Option("--key", help="The redemption's own key: asking twice takes once.")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="What the points are for.")] = "",
+    contact: ContactOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take points for a redemption, the soonest-expiring first."""
+    from carecycle.cli import runtime
+    from carecycle.services import points
+    from carecycle.times import utc_now
+
+    with runtime() as rt:
+        found = points.redeem(rt.store, account_id=account, points=points_, source_key=key,
+                              occurred_at=utc_now(), reason=reason or "redemption",
+                              contact_id=contact)  # fmt: skip
+        left = points.balance(rt.store, account, utc_now(), contact)
+    if as_json:
+        print_json({"entry": found, "balance": left})
+        return
+    done = "redeemed" if found.new else "already redeemed under that key:"
+    out.print(f"{account}: {done} {-found.points:,} points; {left:,} left")
+
+
+@loyalty_group.command("adjust")
+def adjust(
+    account: AccountArgument,
+    points_: Annotated[int, typer.Option("--points", help="Points to add (+) or deduct (−).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who makes the adjustment.")],
+    key: Annotated[
+        str | None, typer.Option("--key", help="The adjustment's own key (default: a new one).")
+    ] = None,
+    contact: ContactOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add or deduct points by hand, with a reason and who made the change."""
+    import uuid
+
+    from carecycle.cli import runtime
+    from carecycle.services import points
+    from carecycle.times import utc_now
+
+    with runtime() as rt:
+        found = points.adjust(rt.store, account_id=account, points=points_, reason=reason,
+                              actor=actor, source_key=key or f"adjust:{uuid.uuid4().hex}",
+                              occurred_at=utc_now(), contact_id=contact)  # fmt: skip
+        left = points.balance(rt.store, account, utc_now())
+    if as_json:
+        print_json({"entry": found, "balance": left})
+        return
+    out.print(f"{account}: adjusted by {found.points:+,} points; {left:,} now")
+
+
+@loyalty_group.command("expire")
+def expire(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Expire what expired by the end of this day.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the expiry of every lot of points expired by the day (default: now)."""
+    from carecycle.cli import runtime
+    from carecycle.services import points
+
+    moment = _moment(as_of)
+    with runtime() as rt:
+        found = points.expire_all(rt.store, moment=moment)
+    if as_json:
+        print_json({"at": moment, "expired": found})
+        return
+    out.print(f"{sum(found.values()):,} points expired on {len(found):,} accounts by "
+              f"{moment:%Y-%m-%d %H:%M}")  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Add the loyalty commands to the CLI."""
+    app.add_typer(loyalty_group, name="loyalty")

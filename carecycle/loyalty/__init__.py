@@ -1,0 +1,1 @@
+"""Loyalty: the points ledger, earning rules, rewards and referrals."""
