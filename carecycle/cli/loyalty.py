@@ -124,7 +124,7 @@ def adjust(
         found = points.adjust(rt.store, account_id=account, points=points_, reason=reason,
                               actor=actor, source_key=key or f"adjust:{uuid.uuid4().hex}",
                               occurred_at=utc_now(), contact_id=contact)  # fmt: skip
-        left = points.balance(rt.store, account, utc_now())
+        left = points.balance(rt.store, account, utc_now(), contact)
     if as_json:
         print_json({"entry": found, "balance": left})
         return

@@ -82,7 +82,10 @@ def lots_at(
         for e in listed
         if e.points > 0 and e.occurred_at <= moment
     ]  # fmt: skip
-    return sorted(lots, key=lambda lot: (lot.expires_at or FOREVER, lot.occurred_at, lot.entry_id))
+    # Soonest-expiring first; among equal expiry, the account's own points (no contact)
+    # before a person's, then the oldest.
+    return sorted(lots, key=lambda lot: (lot.expires_at or FOREVER, lot.contact_id is not None,
+                                         lot.occurred_at, lot.entry_id))  # fmt: skip
 
 
 def balance_at(

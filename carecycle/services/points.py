@@ -2,20 +2,25 @@
 
 Every change is a new entry (`points_entries`), never an update: the ledger is its own
 audit trail, each entry with its moment, kind, rule or reason, actor and the moment it
-was recorded. An entry's `source_key` names what it is for, once: writing it again
-changes nothing and returns the entry already there. Negative entries record the lots
-they consumed (`points_allocations`), soonest-expiring first (carecycle/loyalty/ledger.py).
+was recorded. An entry's key names what it is for, once: writing it again changes
+nothing and returns the entry already there; a key that already names something else is
+refused. Negative entries record the lots they consumed (`points_allocations`),
+soonest-expiring first (carecycle/loyalty/ledger.py).
 
-Writes that take points hold the account: on PostgreSQL an advisory lock per account for
-the transaction, so two redemptions at once are taken one after the other and never
-overspend; DuckDB, one process per store, takes them one at a time under a lock too.
+Writes hold the account: on PostgreSQL an advisory lock per account for the transaction,
+so two redemptions at once are taken one after the other and never overspend; DuckDB,
+one process per store and one connection shared by its threads, takes every ledger
+transaction under one lock of the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -41,13 +46,16 @@ from carecycle.store import schema
 from carecycle.store.db import Store
 from carecycle.times import utc_now
 
-_DUCKDB_WRITES = threading.Lock()
+_DUCKDB = threading.Lock()
 ENGINE = "rules"  # the actor of points the earning rules award
+MAX_KEY = 200  # the stored key's column
+MAX_POINTS = 1_000_000_000
+TEXT_LIMITS = {"reason": 300, "actor": 100, "rule": 64}
 
 
 @dataclass(frozen=True)
 class Posted:
-    """An entry written (or found already written for its source key)."""
+    """An entry written (or found already written under its key)."""
 
     entry_id: str
     account_id: str
@@ -58,9 +66,33 @@ class Posted:
     new: bool
 
 
-def entry_id(source_key: str) -> str:
-    """Return the id of the entry for a source key."""
-    return hashlib.md5(f"points:{source_key}".encode()).hexdigest()
+@dataclass(frozen=True)
+class _Draft:
+    """An entry about to be written: whose, how many points, what kind, under which key."""
+
+    account_id: str
+    contact_id: str | None
+    points: int
+    kind: str
+    key: str
+    occurred_at: datetime
+
+
+def entry_id(stored: str) -> str:
+    """Return the id of the entry written under a stored key."""
+    return hashlib.md5(f"points:{stored}".encode()).hexdigest()
+
+
+def stored_key(kind: str, account_id: str, key: str) -> str:
+    """Return the key an entry is stored under: earned points by their source, the
+    business's own (a purchase, an answer: once, whatever the account); redemptions and
+    adjustments by the account and the key their requester gave."""
+    if not key.strip():
+        raise InputError("a points entry needs a key naming what it is for")
+    found = f"{EARN}:{key}" if kind == EARN else f"{kind}:{account_id}:{key}"
+    if len(found) > MAX_KEY:
+        raise InputError(f"the key {key[:40]!r}… is too long: at most {MAX_KEY} characters")
+    return found
 
 
 def earn(
@@ -75,12 +107,13 @@ def earn(
     contact_id: str | None = None,
 ) -> Posted:
     """Add earned points, once per source key."""
-    if points <= 0:
-        raise InputError(f"points earned must be above 0, not {points}")
+    _check_points(points, positive=True)
+    _check_text(rule=rule)
     _check_expiry(occurred_at, expires_at)
-    with _held(store, account_id) as conn:
-        return _post(conn, account_id, contact_id, points, EARN, source_key, occurred_at,
-                     expires_at=expires_at, rule=rule, actor=ENGINE)  # fmt: skip
+    draft = _Draft(account_id, contact_id, points, EARN, stored_key(EARN, account_id, source_key),
+                   occurred_at)  # fmt: skip
+    with _holding(store, account_id) as conn:
+        return _post(conn, draft, expires_at=expires_at, rule=rule, actor=ENGINE)
 
 
 def redeem(
@@ -94,11 +127,13 @@ def redeem(
     contact_id: str | None = None,
 ) -> Posted:
     """Take points for a redemption (from one contact's lots when `contact_id` is given),
-    soonest-expiring first; raise NotEnoughPointsError when the balance is short."""
-    if points <= 0:
-        raise InputError(f"points redeemed must be above 0, not {points}")
-    with _held(store, account_id) as conn:
-        return _take(conn, account_id, contact_id, points, REDEEM, source_key, occurred_at,
+    soonest-expiring first; raise NotEnoughPointsError when the points held — less what
+    any later entry took — fall short."""
+    _check_points(points, positive=True)
+    _check_text(reason=reason)
+    key = stored_key(REDEEM, account_id, source_key)
+    with _holding(store, account_id) as conn:
+        return _take(conn, _Draft(account_id, contact_id, -points, REDEEM, key, occurred_at),
                      reason=reason, actor=None)  # fmt: skip
 
 
@@ -119,58 +154,64 @@ def adjust(
         raise InputError("an adjustment needs a reason and the person making it (--actor)")
     if points == 0:
         raise InputError("an adjustment of 0 points changes nothing")
-    with _held(store, account_id) as conn:
+    _check_points(points, positive=False)
+    _check_text(reason=reason, actor=actor)
+    key = stored_key(ADJUST, account_id, source_key)
+    draft = _Draft(account_id, contact_id, points, ADJUST, key, occurred_at)
+    with _holding(store, account_id) as conn:
         if points > 0:
             _check_expiry(occurred_at, expires_at)
-            return _post(conn, account_id, contact_id, points, ADJUST, source_key, occurred_at,
-                         expires_at=expires_at, reason=reason, actor=actor)  # fmt: skip
-        return _take(conn, account_id, contact_id, -points, ADJUST, source_key, occurred_at,
-                     reason=reason, actor=actor)  # fmt: skip
+            return _post(conn, draft, expires_at=expires_at, reason=reason, actor=actor)
+        return _take(conn, draft, reason=reason, actor=actor)
 
 
 def reverse(store: Store, *, earned_key: str, occurred_at: datetime, reason: str) -> Posted | None:
     """Take back what remains of the points earned under `earned_key` (its purchase was
     refunded or cancelled); points already redeemed stay redeemed. Return None when
     nothing remains to take."""
+    _check_text(reason=reason)
+    lot_id = entry_id(stored_key(EARN, "", earned_key))
     e = schema.points_entries
-    with store.begin() as conn:
-        row = conn.execute(
-            sa.select(e.c.account_id).where(e.c.source_key == earned_key, e.c.points > 0)
-        ).first()
+    with _holding(store, None) as conn:
+        row = conn.execute(sa.select(e.c.account_id).where(e.c.entry_id == lot_id)).first()
     if row is None:
         raise InputError(f"no points were earned under {earned_key!r}")
-    with _held(store, row.account_id) as conn:
-        key = f"reverse:{earned_key}"
-        found = _existing(conn, key)
+    draft = _Draft(row.account_id, None, 0, REVERSE, f"{REVERSE}:{lot_id}", occurred_at)
+    with _holding(store, row.account_id) as conn:
+        found = _existing(conn, draft)
         if found is not None:
             return found
         _expire(conn, row.account_id, occurred_at)
-        lot = next(
-            (lot for lot in _lots(conn, row.account_id, occurred_at)
-             if lot.entry_id == entry_id(earned_key)),
-            None,
-        )  # fmt: skip
+        lots = _lots(conn, row.account_id, occurred_at)
+        lot = next((x for x in lots if x.entry_id == lot_id), None)
         if lot is None or lot.remaining <= 0 or not lot.live_at(occurred_at):
             return None
-        return _post(conn, row.account_id, lot.contact_id, -lot.remaining, REVERSE, key,
-                     occurred_at, reason=reason, actor=None,
+        return _post(conn, replace(draft, contact_id=lot.contact_id, points=-lot.remaining),
+                     reason=reason, actor=None,
                      allocations=[(lot.entry_id, lot.remaining)])  # fmt: skip
 
 
 def expire(store: Store, *, account_id: str, moment: datetime) -> int:
     """Write the expiry of the account's lots expired by `moment`; return the points."""
-    with _held(store, account_id) as conn:
+    with _holding(store, account_id) as conn:
         return _expire(conn, account_id, moment)
 
 
 def expire_all(store: Store, *, moment: datetime) -> dict[str, int]:
-    """Write the expiry of every account's lots expired by `moment`; return the points
-    expired per account."""
-    e = schema.points_entries
-    with store.begin() as conn:
+    """Write the expiry of every account's lots expired by `moment` with points left;
+    return the points expired per account."""
+    e, a = schema.points_entries, schema.points_allocations
+    used = (
+        sa.select(a.c.lot_id, sa.func.sum(a.c.points).label("used")).group_by(a.c.lot_id).subquery()
+    )
+    left = e.c.points - sa.func.coalesce(used.c.used, 0)
+    with _holding(store, None) as conn:
         accounts = conn.execute(
-            sa.select(e.c.account_id).where(e.c.points > 0, e.c.expires_at <= moment)
-            .distinct().order_by(e.c.account_id)
+            sa.select(e.c.account_id)
+            .select_from(e.outerjoin(used, used.c.lot_id == e.c.entry_id))
+            .where(e.c.points > 0, e.c.expires_at <= moment, left > 0)
+            .distinct()
+            .order_by(e.c.account_id)
         ).scalars().all()  # fmt: skip
     found = {account: expire(store, account_id=account, moment=moment) for account in accounts}
     return {account: n for account, n in found.items() if n}
@@ -178,7 +219,7 @@ def expire_all(store: Store, *, moment: datetime) -> dict[str, int]:
 
 def balance(store: Store, account_id: str, moment: datetime, contact_id: str | None = None) -> int:
     """Return the account's (or one contact's) balance at `moment`."""
-    with store.begin() as conn:
+    with _holding(store, None) as conn:
         entries, allocations = _ledger(conn, account_id)
     return balance_at(entries, allocations, moment, contact_id)
 
@@ -186,7 +227,7 @@ def balance(store: Store, account_id: str, moment: datetime, contact_id: str | N
 def statement(store: Store, account_id: str) -> list[dict[str, Any]]:
     """Return every entry of the account, oldest first: the audit trail."""
     e = schema.points_entries
-    with store.begin() as conn:
+    with _holding(store, None) as conn:
         rows = conn.execute(
             sa.select(e).where(e.c.account_id == account_id).order_by(e.c.occurred_at,
                                                                       e.c.recorded_at)
@@ -194,35 +235,36 @@ def statement(store: Store, account_id: str) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-class _Held:
-    """A transaction holding one account's ledger."""
+@contextmanager
+def _holding(store: Store, account_id: str | None) -> Iterator[sa.Connection]:
+    """Yield a transaction; with an account, one holding that account's ledger.
 
-    def __init__(self, store: Store, account_id: str) -> None:
-        self.store, self.account_id = store, account_id
-        self._context: Any = None
-        self._locked = False
-
-    def __enter__(self) -> sa.Connection:
-        if self.store.is_duckdb:
-            _DUCKDB_WRITES.acquire()
-            self._locked = True
-        self._context = self.store.begin()
-        conn: sa.Connection = self._context.__enter__()
-        if not self.store.is_duckdb:
-            key = sa.func.hashtext(f"carecycle.points:{self.account_id}")
+    DuckDB has one process per store and one connection its threads share: every ledger
+    transaction there takes the process's lock. On PostgreSQL an account's writes take an
+    advisory lock for the transaction (under read committed, the store's default), so
+    each sees what the one before it wrote.
+    """
+    with contextlib.ExitStack() as stack:
+        if store.is_duckdb:
+            stack.enter_context(_DUCKDB)
+        conn = stack.enter_context(store.begin())
+        if account_id is not None and not store.is_duckdb:
+            key = sa.func.hashtext(f"carecycle.points:{account_id}")
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
-        return conn
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._context.__exit__(*exc)
-        finally:
-            if self._locked:
-                _DUCKDB_WRITES.release()
+        yield conn
 
 
-def _held(store: Store, account_id: str) -> _Held:
-    return _Held(store, account_id)
+def _check_points(points: int, *, positive: bool) -> None:
+    if positive and points <= 0:
+        raise InputError(f"points must be above 0, not {points}")
+    if abs(points) > MAX_POINTS:
+        raise InputError(f"points must be at most {MAX_POINTS:,} at a time, not {points:,}")
+
+
+def _check_text(**given: str) -> None:
+    for name, text in given.items():
+        if len(text) > TEXT_LIMITS[name]:
+            raise InputError(f"the {name} is too long: at most {TEXT_LIMITS[name]} characters")
 
 
 def _check_expiry(occurred_at: datetime, expires_at: datetime | None) -> None:
@@ -230,23 +272,25 @@ def _check_expiry(occurred_at: datetime, expires_at: datetime | None) -> None:
         raise InputError(f"points cannot expire ({expires_at}) before they are earned")
 
 
-def _existing(conn: sa.Connection, source_key: str) -> Posted | None:
+def _existing(conn: sa.Connection, draft: _Draft) -> Posted | None:
+    """Return the entry already written under the draft's key, or raise when that key
+    names something else."""
     e = schema.points_entries
-    row = conn.execute(sa.select(e).where(e.c.source_key == source_key)).first()
+    row = conn.execute(sa.select(e).where(e.c.entry_id == entry_id(draft.key))).first()
     if row is None:
         return None
+    if (row.account_id, row.kind) != (draft.account_id, draft.kind):
+        raise InputError(
+            f"{draft.key.split(':', 1)[1]!r} already names a {row.kind} of account "
+            f"{row.account_id}: give this {draft.kind} a key of its own"
+        )
     return Posted(row.entry_id, row.account_id, row.points, row.kind, row.source_key,
                   row.occurred_at, new=False)  # fmt: skip
 
 
 def _post(
     conn: sa.Connection,
-    account_id: str,
-    contact_id: str | None,
-    points: int,
-    kind: str,
-    source_key: str,
-    occurred_at: datetime,
+    draft: _Draft,
     *,
     expires_at: datetime | None = None,
     rule: str | None = None,
@@ -254,15 +298,17 @@ def _post(
     actor: str | None = None,
     allocations: list[tuple[str, int]] | None = None,
 ) -> Posted:
-    found = _existing(conn, source_key)
+    found = _existing(conn, draft)
     if found is not None:
         return found
-    made = entry_id(source_key)
+    _check_account(conn, draft.account_id)
+    made = entry_id(draft.key)
     conn.execute(
         schema.points_entries.insert().values(
-            entry_id=made, account_id=account_id, contact_id=contact_id, points=points,
-            kind=kind, rule=rule, source_key=source_key, occurred_at=occurred_at,
-            expires_at=expires_at, reason=reason, actor=actor, recorded_at=utc_now(),
+            entry_id=made, account_id=draft.account_id, contact_id=draft.contact_id,
+            points=draft.points, kind=draft.kind, rule=rule, source_key=draft.key,
+            occurred_at=draft.occurred_at, expires_at=expires_at, reason=reason, actor=actor,
+            recorded_at=utc_now(),
         )
     )  # fmt: skip
     if allocations:
@@ -270,28 +316,29 @@ def _post(
             schema.points_allocations.insert(),
             [{"entry_id": made, "lot_id": lot, "points": n} for lot, n in allocations],
         )
-    return Posted(made, account_id, points, kind, source_key, occurred_at, new=True)
+    return Posted(made, draft.account_id, draft.points, draft.kind, draft.key,
+                  draft.occurred_at, new=True)  # fmt: skip
 
 
-def _take(
-    conn: sa.Connection,
-    account_id: str,
-    contact_id: str | None,
-    points: int,
-    kind: str,
-    source_key: str,
-    occurred_at: datetime,
-    *,
-    reason: str,
-    actor: str | None,
-) -> Posted:
-    found = _existing(conn, source_key)
+def _check_account(conn: sa.Connection, account_id: str) -> None:
+    accounts = schema.accounts
+    row = conn.execute(
+        sa.select(accounts.c.merged_into).where(accounts.c.account_id == account_id)
+    ).first()
+    if row is None:
+        raise InputError(f"no account {account_id!r} in the store")
+    if row.merged_into is not None:
+        raise InputError(f"account {account_id} was merged into {row.merged_into}: use that")
+
+
+def _take(conn: sa.Connection, draft: _Draft, *, reason: str, actor: str | None) -> Posted:
+    found = _existing(conn, draft)
     if found is not None:
         return found
-    _expire(conn, account_id, occurred_at)
-    taken = allocate(_lots(conn, account_id, occurred_at), points, occurred_at, contact_id)
-    return _post(conn, account_id, contact_id, -points, kind, source_key, occurred_at,
-                 reason=reason, actor=actor, allocations=taken)  # fmt: skip
+    _expire(conn, draft.account_id, draft.occurred_at)
+    lots = _lots(conn, draft.account_id, draft.occurred_at)
+    taken = allocate(lots, -draft.points, draft.occurred_at, draft.contact_id)
+    return _post(conn, draft, reason=reason, actor=actor, allocations=taken)
 
 
 def _expire(conn: sa.Connection, account_id: str, moment: datetime) -> int:
@@ -301,8 +348,9 @@ def _expire(conn: sa.Connection, account_id: str, moment: datetime) -> int:
     for lot in expiring(_lots(conn, account_id, moment), moment):
         assert lot.expires_at is not None
         # What remained when it expired: later entries could not take an expired lot.
-        _post(conn, account_id, lot.contact_id, -lot.remaining, EXPIRE,
-              f"expire:{lot.entry_id}", lot.expires_at, reason="expired", actor=None,
+        draft = _Draft(account_id, lot.contact_id, -lot.remaining, EXPIRE,
+                       f"{EXPIRE}:{lot.entry_id}", lot.expires_at)  # fmt: skip
+        _post(conn, draft, reason="expired", actor=None,
               allocations=[(lot.entry_id, lot.remaining)])  # fmt: skip
         total += lot.remaining
     return total

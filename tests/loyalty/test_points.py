@@ -4,6 +4,7 @@ any sequence of earn, redeem, adjust, reverse and expire, and redemptions at onc
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import threading
@@ -22,12 +23,17 @@ from carecycle.services import points
 from carecycle.store import schema
 from carecycle.store.db import Store
 from tests.intelligence.test_store_clv import cli_env
+from tests.services.planning_world import load
 
 T0 = datetime(2026, 1, 1, 9)
 
 
 def day(n: float) -> datetime:
     return T0 + timedelta(days=n)
+
+
+def accounts(store: Store, *ids: str) -> None:
+    load(store, accounts=[{"account_id": a, "name": f"Company {a}"} for a in ids])
 
 
 def earn(store: Store, account: str, n: int, key: str, at: float, expires: float | None,
@@ -37,7 +43,12 @@ def earn(store: Store, account: str, n: int, key: str, at: float, expires: float
                        contact_id=contact)  # fmt: skip
 
 
+def lot(key: str) -> str:
+    return points.entry_id(points.stored_key("earn", "", key))
+
+
 def test_redemption_takes_the_soonest_expiring_points_first(store: Store) -> None:
+    accounts(store, "A")
     earn(store, "A", 10, "a", 0, 30)
     earn(store, "A", 10, "b", 1, 10)
     earn(store, "A", 10, "c", 2, None)
@@ -48,7 +59,7 @@ def test_redemption_takes_the_soonest_expiring_points_first(store: Store) -> Non
     with store.begin() as conn:
         used = {r.lot_id: r.points for r in conn.execute(sa.select(a))}
     # b expires first (day 10): all of it; then a (day 30): 5; c never expires.
-    assert used == {points.entry_id("b"): 10, points.entry_id("a"): 5}
+    assert used == {lot("b"): 10, lot("a"): 5}
     assert points.balance(store, "A", day(5)) == 15
     # On day 31 what remained of a (5) has expired, though no expiry was written yet.
     assert points.balance(store, "A", day(31)) == 10
@@ -65,6 +76,8 @@ def test_redemption_takes_the_soonest_expiring_points_first(store: Store) -> Non
 
 
 def test_a_short_balance_is_refused_and_changes_nothing(store: Store) -> None:
+    accounts(store, "B", "B2", "M")
+    load(store, accounts=[{"account_id": "M9", "name": "Merged", "merged_into": "M"}])
     earn(store, "B", 10, "b1", 0, 20)
     with pytest.raises(NotEnoughPointsError, match="11 points asked for, 10 held"):
         points.redeem(store, account_id="B", points=11, source_key="r", occurred_at=day(1),
@@ -76,9 +89,21 @@ def test_a_short_balance_is_refused_and_changes_nothing(store: Store) -> None:
     assert points.balance(store, "B", day(1)) == 10
     # The refused redemption wrote nothing, not even the expiry it found.
     assert [r["kind"] for r in points.statement(store, "B")] == ["earn"]
+    # A source already rewarded on one account is not another's; unknown and merged
+    # accounts get no points.
+    with pytest.raises(InputError, match="'b1' already names a earn of account B"):
+        earn(store, "B2", 10, "b1", 0, None)
+    with pytest.raises(InputError, match="no account 'Z' in the store"):
+        earn(store, "Z", 10, "z1", 0, None)
+    with pytest.raises(InputError, match="M9 was merged into M"):
+        earn(store, "M9", 10, "m1", 0, None)
+    with pytest.raises(InputError, match="the reason is too long"):
+        points.redeem(store, account_id="B", points=1, source_key="r3", occurred_at=day(1),
+                      reason="x" * 301)  # fmt: skip
 
 
 def test_reversal_takes_back_what_remains_of_the_earned_points(store: Store) -> None:
+    accounts(store, "C")
     earn(store, "C", 10, "order-1", 0, None)
     earn(store, "C", 4, "order-2", 1, None)
     points.redeem(store, account_id="C", points=7, source_key="r", occurred_at=day(2),
@@ -98,6 +123,7 @@ def test_reversal_takes_back_what_remains_of_the_earned_points(store: Store) -> 
 def test_adjustments_need_a_reason_and_an_actor_and_balances_split_by_contact(
     store: Store,
 ) -> None:
+    accounts(store, "D")
     earn(store, "D", 10, "d1", 0, None, contact="P1")
     earn(store, "D", 6, "d2", 0, None, contact="P2")
     points.adjust(store, account_id="D", points=5, reason="goodwill", actor="ana",
@@ -139,45 +165,63 @@ def test_no_sequence_makes_a_balance_negative_or_loses_a_point(
 ) -> None:
     store = module_store
     account = uuid.uuid4().hex  # each example keeps a ledger of its own
+    accounts(store, account)
+    # The reference: each lot's points left, expiry and order, spent soonest-expiring
+    # first — a plain model, independent of the ledger's code.
+    model: dict[str, list[float]] = {}  # key → [left, expires (inf: never), order]
     earned: list[str] = []
     moment = 0.0
+
+    def held(at: float) -> int:
+        return int(sum(left for left, expires, _ in model.values() if expires > at))
+
+    def take(n: int, at: float) -> None:
+        live = sorted((v[1], v[2], k) for k, v in model.items() if v[1] > at and v[0] > 0)
+        for _, _, k in live:
+            give = min(model[k][0], n)
+            model[k][0] -= give
+            n -= give
+
     for k, (op, n, expiry) in enumerate(operations):
         moment += steps[k] + 0.01
         before = points.balance(store, account, day(moment))
-        assert before >= 0
+        assert before == held(moment) >= 0
         if op == "earn":
             key = f"{account}:e{k}"
-            earn(store, account, n, key, moment, None if expiry is None else moment + expiry)
-            earned.append(key)
+            expires = None if expiry is None else moment + expiry
+            earn(store, account, n, key, moment, expires)
             # Awarding the same source again changes nothing.
-            earn(store, account, n, key, moment, None if expiry is None else moment + expiry)
-            assert points.balance(store, account, day(moment)) == before + n
+            earn(store, account, n, key, moment, expires)
+            model[key] = [n, math.inf if expires is None else expires, k]
+            earned.append(key)
         elif op == "redeem" or (op == "adjust" and n < 0):
             wanted = n if op == "redeem" else -n
             try:
                 if op == "redeem":
                     points.redeem(store, account_id=account, points=wanted,
-                                  source_key=f"{account}:r{k}", occurred_at=day(moment),
+                                  source_key=f"r{k}", occurred_at=day(moment),
                                   reason="property")  # fmt: skip
                 else:
                     points.adjust(store, account_id=account, points=n, reason="property",
-                                  actor="test", source_key=f"{account}:a{k}",
+                                  actor="test", source_key=f"a{k}",
                                   occurred_at=day(moment))  # fmt: skip
             except NotEnoughPointsError:
                 assert wanted > before
-                assert points.balance(store, account, day(moment)) == before
             else:
                 assert wanted <= before
-                assert points.balance(store, account, day(moment)) == before - wanted
+                take(wanted, moment)
         elif op == "adjust":
             points.adjust(store, account_id=account, points=n, reason="property", actor="test",
-                          source_key=f"{account}:a{k}", occurred_at=day(moment))  # fmt: skip
+                          source_key=f"a{k}", occurred_at=day(moment))  # fmt: skip
+            model[f"a{k}"] = [n, math.inf, k]
         elif op == "reverse" and earned:
-            points.reverse(store, earned_key=earned[n % len(earned)], occurred_at=day(moment),
-                           reason="refund")  # fmt: skip
+            key = earned[n % len(earned)]
+            points.reverse(store, earned_key=key, occurred_at=day(moment), reason="refund")
+            if model[key][1] > moment:
+                model[key][0] = 0
         elif op == "expire":
             points.expire(store, account_id=account, moment=day(moment))
-        assert points.balance(store, account, day(moment)) >= 0
+        assert points.balance(store, account, day(moment)) == held(moment) >= 0
     end = day(moment + 100)
     points.expire(store, account_id=account, moment=end)
     e, a = schema.points_entries, schema.points_allocations
@@ -198,6 +242,7 @@ def test_no_sequence_makes_a_balance_negative_or_loses_a_point(
 
 
 def test_redemptions_at_once_never_overspend(store: Store) -> None:
+    accounts(store, "E")
     earn(store, "E", 50, "e1", 0, None)
     outcomes: list[str] = []
     barrier = threading.Barrier(10)
@@ -225,6 +270,7 @@ def test_redemptions_at_once_never_overspend(store: Store) -> None:
 
 def test_the_commands_show_redeem_adjust_and_expire(store_url: str, tmp_path: Path) -> None:
     def fill(store: Store) -> None:
+        accounts(store, "F")
         earn(store, "F", 30, "f1", 0, 10)
         earn(store, "F", 20, "f2", 1, None, contact="P1")
 
