@@ -15,6 +15,7 @@ import numpy as np
 
 from carecycle.errors import InputError
 from carecycle.intelligence.renewal import RenewalFit, fit_events, fit_renewal
+from carecycle.services.health import GRACE_DAYS
 from carecycle.store.db import Store
 from carecycle.times import shift
 
@@ -50,9 +51,6 @@ def project(alive: Sequence[float], *, periods: int, discount: float) -> Renewal
         discount=discount,
         expected_renewals=fit.expected_renewals(0, discount=discount),
     )
-
-
-GRACE_DAYS = 30  # an ended agreement not renewed counts as lapsed this long after its end
 
 
 @dataclass(frozen=True)
