@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         description="Gross-margin rate (0–1) of each product family, for value tiers by margin "
         "(carecycle segments --by margin).",
     )
+    loyalty_rules: str = Field(
+        default="scoring-plan",
+        description="The earning rules points are awarded by: a built-in rule set's id or a "
+        "rules file (carecycle loyalty award).",
+    )
     planned_families: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "new_pcs": ["windows"], "new_servers": ["server"], "desktop_upgrade": ["windows"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -47,3 +48,11 @@ def shift(day: date, days: int, option: str) -> date:
         raise InputError(
             f"{option}: {abs(days):,} days from {day} is outside the calendar"
         ) from None
+
+
+def add_months(day: date, months: int) -> date:
+    """Return `day` moved by whole months, clamped to the month's last day (as SQL does)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

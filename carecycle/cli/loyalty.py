@@ -152,6 +152,78 @@ def expire(
               f"{moment:%Y-%m-%d %H:%M}")  # fmt: skip
 
 
+RulesOption = Annotated[
+    str | None,
+    typer.Option("--rules", help="A rules file or built-in rule set (default: setting "
+                 "loyalty_rules)."),
+]  # fmt: skip
+
+
+@loyalty_group.command("award")
+def award(
+    as_of: Annotated[str, typer.Option("--as-of", help="Award for the facts as of this day.")],
+    rules: RulesOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be awarded; write nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Award the points the earning rules give for the base as of a day: once for each
+    thing earned, however often it runs."""
+    from carecycle.cli import runtime
+    from carecycle.loyalty.rules import resolve_rules
+    from carecycle.services.award import award as award_points
+
+    day = parse_day(as_of, "--as-of")
+    with runtime() as rt:
+        found = resolve_rules(rules or rt.settings.loyalty_rules)
+        report = award_points(rt.store, found, as_of=day, dry_run=dry_run)
+    if as_json:
+        print_json({"as_of": report.as_of, "rule_set": report.rule_set, "dry_run": dry_run,
+                    "entries": report.entries, "points": report.points,
+                    "rules": report.rules})  # fmt: skip
+        return
+    title = f"{found.name} as of {day}" + (" (dry run: nothing written)" if dry_run else "")
+    shown = table("rule", "subjects", "entries", "points", "held by cap", "expired",
+                  "taken back", numeric=6, title=title)  # fmt: skip
+    for r in report.rules:
+        shown.add_row(r.rule, f"{r.qualifying:,}", f"{r.entries:,}", f"{r.points:,}",
+                      f"{r.capped:,}", f"{r.expired:,}",
+                      f"{r.reversed_points:,} ({r.reversed_entries:,})")  # fmt: skip
+    out.print(shown)
+    verb = "would award" if dry_run else "awarded"
+    out.print(f"{verb} {report.points:,} points in {report.entries:,} entries")
+
+
+@loyalty_group.command("rules")
+def rules_(rules: RulesOption = None, as_json: JsonOption = False) -> None:
+    """Print the earning rules: each rule's levels, points, factor weight and cap."""
+    from carecycle.cli import runtime
+    from carecycle.loyalty.rules import describe_level, resolve_rules
+
+    with runtime(upgrade=False) as rt:
+        found = resolve_rules(rules or rt.settings.loyalty_rules)
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    lifetime = f"points expire {found.expires_after} after earned" if found.expires_after \
+        else "points never expire"  # fmt: skip
+    shown = table("rule", "kind", "level", "points", "factor", "cap", numeric=1,
+                  title=f"{found.name} ({found.id}): {lifetime}")  # fmt: skip
+    for rule in found.rules:
+        cap = f"{rule.cap.points} a {rule.cap.per}" if rule.cap else ""
+        for i, level in enumerate(rule.stages):
+            first = i == 0
+            shown.add_row(rule.title if first else "", rule.kind if first else "",
+                          describe_level(rule, level), f"{level.points:,}",
+                          f"{rule.factor} ×{found.weight(rule):g}" if first else "",
+                          cap if first else "")  # fmt: skip
+        if rule.referred_points:
+            shown.add_row("", "", "to the referred company, once", f"{rule.referred_points:,}",
+                          "", "")  # fmt: skip
+    out.print(shown)
+
+
 def register(app: typer.Typer) -> None:
     """Add the loyalty commands to the CLI."""
     app.add_typer(loyalty_group, name="loyalty")

@@ -7,23 +7,15 @@ end date, so an agreement that is extended or co-termed starts a fresh countdown
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any
 
 import ibis
 
 from carecycle.programs.model import Moment
+from carecycle.times import add_months
 
 ANCHOR_COLUMNS = {"start": "start_on", "end": "end_on", "first_purchase": "first_purchase"}
-
-
-def add_months(day: date, months: int) -> date:
-    """Return `day` moved by whole months, clamped to the month's last day (as SQL does)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def moment_on(moment: Moment, anchors: dict[str, date | None]) -> date | None:

@@ -9,11 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
+from carecycle.datafile import parse_model, read_text
 from carecycle.errors import InputError
 from carecycle.programs.model import Program
 
@@ -44,30 +41,13 @@ def builtin_programs() -> list[ProgramFile]:
 
 def load_program(path: Path) -> ProgramFile:
     """Return the program a YAML file defines, or raise InputError naming file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read program file: {exc}") from None
-    return parse_program(text, str(path))
+    return parse_program(read_text(path, "program"), str(path))
 
 
 def parse_program(text: str, source: str) -> ProgramFile:
     """Return the program YAML text defines; `source` names it in errors."""
-    try:
-        raw = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise InputError(
-            f"{source}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from None
-    if not isinstance(raw, dict):
-        raise InputError(f"{source}: a program file holds a mapping (id, name, stages, …)")
-    try:
-        program = Program.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError(_describe(exc, node, source)) from None
+    holds = "a program file holds a mapping (id, name, stages, …)"
+    program = parse_model(text, source, Program, holds, "program")
     return ProgramFile(program, source, text)
 
 
@@ -81,38 +61,3 @@ def resolve_program(name: str) -> ProgramFile:
         return load_program(path)
     known = ", ".join(p.program.id for p in builtin_programs())
     raise InputError(f"no program '{name}': give a program file or a built-in id ({known})")
-
-
-def _describe(exc: ValidationError, node: Any, source: str) -> str:
-    lines = []
-    errors = exc.errors()
-    # A stage that fails also leaves `stages` short; that echo would only confuse.
-    deeper = {tuple(e["loc"][:1]) for e in errors if len(e["loc"]) > 1}
-    errors = [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in deeper)]
-    for error in errors:
-        loc = [part for part in error["loc"] if not str(part).startswith("function-")]
-        line = _line_of(node, loc)
-        where = ".".join(map(str, loc)) or "program"
-        message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"{source}:{line}: {where}: {message}")
-    return "\n".join(lines)
-
-
-def _line_of(node: Any, loc: list[Any]) -> int:
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in loc:
-        child = _child(node, part)
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def _child(node: Any, part: Any) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == str(part):
-                return value
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]
-    return None

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 
 from carecycle.errors import InputError
@@ -233,6 +234,80 @@ def statement(store: Store, account_id: str) -> list[dict[str, Any]]:
                                                                       e.c.recorded_at)
         ).mappings().all()  # fmt: skip
     return [dict(row) for row in rows]
+
+
+def earned_entries(store: Store, rules: list[str]) -> pa.Table:
+    """Return the points earned under the rules: rule, stored key, account, moment, points."""
+    e = schema.points_entries
+    query = sa.select(e.c.rule, e.c.source_key, e.c.account_id, e.c.occurred_at, e.c.points).where(
+        e.c.kind == EARN, e.c.rule.in_(rules)
+    )
+    with _holding(store, None) as conn:
+        rows = conn.execute(query).all()
+    names = ("rule", "source_key", "account_id", "occurred_at", "points")
+    types = (pa.string(), pa.string(), pa.string(), pa.timestamp("us"), pa.int64())
+    return pa.table(
+        {
+            n: pa.array([r[i] for r in rows], t)
+            for i, (n, t) in enumerate(zip(names, types, strict=True))
+        }
+    )
+
+
+def earned_rows(due: list[dict[str, Any]], *, rule: str, reason: str) -> pa.Table:
+    """Return the entries earning rules award, as rows of `points_entries` (each `due` row
+    has its key, account, contact, moment, points and expiry)."""
+    stored = [stored_key(EARN, "", r["key"]) for r in due]
+    return pa.table({
+        "entry_id": pa.array([entry_id(k) for k in stored], pa.string()),
+        "account_id": pa.array([r["account_id"] for r in due], pa.string()),
+        "contact_id": pa.array([r["contact_id"] for r in due], pa.string()),
+        "points": pa.array([r["points"] for r in due], pa.int64()),
+        "kind": pa.array([EARN] * len(due), pa.string()),
+        "rule": pa.array([rule] * len(due), pa.string()),
+        "source_key": pa.array(stored, pa.string()),
+        "occurred_at": pa.array([r["occurred_at"] for r in due], pa.timestamp("us")),
+        "expires_at": pa.array([r["expires_at"] for r in due], pa.timestamp("us")),
+        "reason": pa.array([reason[: TEXT_LIMITS["reason"]]] * len(due), pa.string()),
+        "actor": pa.array([ENGINE] * len(due), pa.string()),
+    })  # fmt: skip
+
+
+def write_earned(store: Store, rows: pa.Table) -> int:
+    """Write earned entries in one transaction, each once (a key already written is left
+    as it is); return the entries written. Award runs hold one lock, so two at once are
+    taken one after the other."""
+    if not rows.num_rows:
+        return 0
+    e = schema.points_entries
+    rows = rows.append_column("recorded_at", pa.array([utc_now()] * rows.num_rows,
+                                                      pa.timestamp("us")))  # fmt: skip
+    with _holding(store, None) as conn:
+        if not store.is_duckdb:
+            key = sa.func.hashtext("carecycle.points:award")
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+        staged = store.stage(conn, "points_earned", rows)
+        columns = [c.name for c in staged.columns]
+        new = sa.select(*(staged.c[c] for c in columns)).where(
+            ~sa.exists().where(e.c.entry_id == staged.c.entry_id)
+        )
+        written = conn.execute(e.insert().from_select(columns, new)).rowcount
+        store.unstage(conn, staged)
+    return int(written)
+
+
+def reversible(store: Store, *, earned_key: str, moment: datetime) -> int:
+    """Return the points a reversal of what was earned under `earned_key` would take at
+    `moment`: what remains of it, if it has not expired (0 when already reversed)."""
+    lot_id = entry_id(stored_key(EARN, "", earned_key))
+    e = schema.points_entries
+    with _holding(store, None) as conn:
+        row = conn.execute(sa.select(e.c.account_id).where(e.c.entry_id == lot_id)).first()
+        if row is None:
+            return 0
+        lots = _lots(conn, row.account_id, moment)
+    lot = next((x for x in lots if x.entry_id == lot_id), None)
+    return lot.remaining if lot is not None and lot.live_at(moment) else 0
 
 
 @contextmanager

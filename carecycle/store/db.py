@@ -221,7 +221,8 @@ def _sa_type(arrow_type: pa.DataType) -> sa.types.TypeEngine[Any]:
 
 def _copy_into_postgres(conn: sa.Connection, name: str, data: pa.Table) -> None:
     buffer = io.BytesIO()
-    pa_csv.write_csv(data, buffer, pa_csv.WriteOptions(include_header=False))
+    # The CSV writer garbles a column whose first chunk is empty: write whole columns.
+    pa_csv.write_csv(data.combine_chunks(), buffer, pa_csv.WriteOptions(include_header=False))
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT csv)') as copy:
