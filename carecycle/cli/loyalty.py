@@ -4,7 +4,7 @@ adjustments and expiry."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -222,6 +222,163 @@ def rules_(rules: RulesOption = None, as_json: JsonOption = False) -> None:
             shown.add_row("", "", "to the referred company, once", f"{rule.referred_points:,}",
                           "", "")  # fmt: skip
     out.print(shown)
+
+
+rewards_group = typer.Typer(
+    help="The rewards catalogue: items exchanged for points, and their redemptions.",
+    no_args_is_help=True,
+)
+loyalty_group.add_typer(rewards_group, name="rewards")
+RedemptionArgument = Annotated[str, typer.Argument(help="The redemption's id.")]
+ActorOption = Annotated[str, typer.Option("--actor", help="Who makes the change.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="A note kept with it.")]
+
+
+@rewards_group.command("load")
+def rewards_load(
+    file: Annotated[str, typer.Argument(help="A catalogue file, or 'sample'.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Add and update the catalogue's items from a YAML file."""
+    from carecycle.cli import runtime
+    from carecycle.services import rewards
+    from carecycle.times import utc_now
+
+    catalogue = rewards.read_catalogue(file)
+    with runtime() as rt:
+        found = rewards.load_catalogue(rt.store, catalogue, now=utc_now())
+    if as_json:
+        print_json(found)
+        return
+    out.print(f"{found['added']:,} rewards added, {found['updated']:,} updated")
+
+
+@rewards_group.command("list")
+def rewards_list(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Withdrawn and out-of-date items too.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the rewards on offer today, with their cost and the units left."""
+    from carecycle.cli import runtime
+    from carecycle.services import rewards
+    from carecycle.times import utc_now
+
+    with runtime() as rt:
+        found = rewards.offered(rt.store, everything=everything, on=utc_now().date())
+    if as_json:
+        print_json(found)
+        return
+    shown = table("reward", "name", "valid", "per account", "left", "points", numeric=3)
+    for r in found:
+        valid = f"{r.valid_from or ''}…{r.valid_until or ''}" if r.valid_from or r.valid_until \
+            else "always"  # fmt: skip
+        if not r.active:
+            valid = "withdrawn"
+        shown.add_row(r.reward_id, r.name, valid, "" if r.per_account is None else
+                      f"{r.per_account:,}", "∞" if r.left is None else f"{r.left:,}",
+                      f"{r.points:,}")  # fmt: skip
+    out.print(shown)
+    if not found:
+        out.print("no rewards on offer: load a catalogue with `carecycle loyalty rewards load`")
+
+
+@rewards_group.command("request")
+def rewards_request(
+    account: AccountArgument,
+    reward: Annotated[str, typer.Argument(help="The reward's id.")],
+    key: Annotated[
+        str, typer.Option("--key", help="The request's own key: asking twice redeems once.")
+    ],
+    quantity: Annotated[int, typer.Option("--quantity", help="Units asked for.")] = 1,
+    contact: ContactOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ask for a reward: its points are taken now."""
+    from carecycle.cli import runtime
+    from carecycle.services import points, rewards
+    from carecycle.times import utc_now
+
+    with runtime() as rt:
+        found = rewards.request(rt.store, account_id=account, reward_id=reward, key=key,
+                                now=utc_now(), quantity=quantity,
+                                contact_id=contact)  # fmt: skip
+        left = points.balance(rt.store, account, utc_now(), contact)
+    if as_json:
+        print_json({"redemption": found, "balance": left})
+        return
+    done = "requested" if found.new else f"already asked for under that key ({found.status}):"
+    out.print(f"{account}: {done} {found.quantity} × {found.reward_id} for {found.points:,} "
+              f"points (redemption {found.redemption_id}); {left:,} points left")  # fmt: skip
+
+
+def _move(
+    redemption: str,
+    status: Literal["approved", "fulfilled", "cancelled"],
+    actor: str,
+    note: str | None,
+    as_json: bool,
+) -> None:
+    from carecycle.cli import runtime
+    from carecycle.services import rewards
+    from carecycle.times import utc_now
+
+    with runtime() as rt:
+        found = rewards.move(rt.store, redemption, status, actor=actor, now=utc_now(),
+                             note=note)  # fmt: skip
+    if as_json:
+        print_json(found)
+        return
+    back = f"; {found.returned:,} points given back" if status == "cancelled" else ""
+    done = found.status if found.new else f"already {found.status}"
+    out.print(f"redemption {redemption} ({found.reward_id}, {found.account_id}): {done}{back}")
+
+
+@rewards_group.command("approve")
+def rewards_approve(redemption: RedemptionArgument, actor: ActorOption,
+                    note: NoteOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
+    """Approve a requested redemption."""
+    _move(redemption, "approved", actor, note, as_json)
+
+
+@rewards_group.command("fulfil")
+def rewards_fulfil(redemption: RedemptionArgument, actor: ActorOption,
+                   note: NoteOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
+    """Record an approved redemption as fulfilled: the reward was given."""
+    _move(redemption, "fulfilled", actor, note, as_json)
+
+
+@rewards_group.command("cancel")
+def rewards_cancel(redemption: RedemptionArgument, actor: ActorOption,
+                   note: NoteOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
+    """Cancel a redemption not yet fulfilled: its points are given back."""
+    _move(redemption, "cancelled", actor, note, as_json)
+
+
+@rewards_group.command("redemptions")
+def rewards_redemptions(
+    account: Annotated[str | None, typer.Option("--account", help="One account's.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only in this status.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print redemptions, newest first."""
+    from carecycle.cli import runtime
+    from carecycle.services import rewards
+
+    with runtime() as rt:
+        found = rewards.redemptions(rt.store, account_id=account, status=status)
+    if as_json:
+        print_json(found)
+        return
+    shown = table("redemption", "requested", "account", "reward", "status", "by", "units",
+                  "points", numeric=2)  # fmt: skip
+    for r in found:
+        shown.add_row(r.redemption_id, f"{r.requested_at:%Y-%m-%d %H:%M}", r.account_id,
+                      r.reward_id, r.status, r.actor or "", f"{r.quantity:,}",
+                      f"{r.points:,}")  # fmt: skip
+    out.print(shown)
+    out.print(f"{len(found):,} redemptions")
 
 
 def register(app: typer.Typer) -> None:

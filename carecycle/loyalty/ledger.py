@@ -19,7 +19,8 @@ from datetime import datetime
 from carecycle.errors import InputError
 
 EARN, REDEEM, EXPIRE, REVERSE, ADJUST = "earn", "redeem", "expire", "reverse", "adjust"
-KINDS = (EARN, REDEEM, EXPIRE, REVERSE, ADJUST)
+RETURN = "return"  # points of a cancelled redemption given back
+KINDS = (EARN, REDEEM, EXPIRE, REVERSE, ADJUST, RETURN)
 FOREVER = datetime.max
 
 

@@ -34,6 +34,7 @@ from carecycle.loyalty.ledger import (
     EXPIRE,
     FOREVER,
     REDEEM,
+    RETURN,
     REVERSE,
     Allocation,
     Entry,
@@ -130,12 +131,9 @@ def redeem(
     """Take points for a redemption (from one contact's lots when `contact_id` is given),
     soonest-expiring first; raise NotEnoughPointsError when the points held — less what
     any later entry took — fall short."""
-    _check_points(points, positive=True)
-    _check_text(reason=reason)
-    key = stored_key(REDEEM, account_id, source_key)
     with _holding(store, account_id) as conn:
-        return _take(conn, _Draft(account_id, contact_id, -points, REDEEM, key, occurred_at),
-                     reason=reason, actor=None)  # fmt: skip
+        return take(conn, account_id=account_id, points=points, source_key=source_key,
+                    occurred_at=occurred_at, reason=reason, contact_id=contact_id)  # fmt: skip
 
 
 def adjust(
@@ -190,6 +188,58 @@ def reverse(store: Store, *, earned_key: str, occurred_at: datetime, reason: str
         return _post(conn, replace(draft, contact_id=lot.contact_id, points=-lot.remaining),
                      reason=reason, actor=None,
                      allocations=[(lot.entry_id, lot.remaining)])  # fmt: skip
+
+
+def take(
+    conn: sa.Connection,
+    *,
+    account_id: str,
+    points: int,
+    source_key: str,
+    occurred_at: datetime,
+    reason: str,
+    contact_id: str | None = None,
+) -> Posted:
+    """Take points for a redemption inside a transaction that holds the account
+    (`holding`), so a use case can write its own records with it."""
+    _check_points(points, positive=True)
+    _check_text(reason=reason)
+    key = stored_key(REDEEM, account_id, source_key)
+    return _take(conn, _Draft(account_id, contact_id, -points, REDEEM, key, occurred_at),
+                 reason=reason, actor=None)  # fmt: skip
+
+
+def give_back(
+    conn: sa.Connection, entry: str, *, occurred_at: datetime, reason: str, actor: str
+) -> int:
+    """Give back the points a redemption entry took, inside a transaction holding its
+    account: each lot it took from is restored as a new lot with that lot's expiry and
+    person; points whose lot has expired by `occurred_at` stay taken (they would have
+    expired). Return the points given back; giving back twice gives once."""
+    e, a = schema.points_entries, schema.points_allocations
+    taker = conn.execute(sa.select(e.c.account_id).where(e.c.entry_id == entry)).first()
+    if taker is None:
+        raise InputError(f"no ledger entry {entry!r}")
+    lots = conn.execute(
+        sa.select(a.c.lot_id, a.c.points, e.c.contact_id, e.c.expires_at)
+        .join(e, e.c.entry_id == a.c.lot_id)
+        .where(a.c.entry_id == entry)
+        .order_by(a.c.lot_id)
+    ).all()
+    given = 0
+    for lot in lots:
+        if lot.expires_at is not None and lot.expires_at <= occurred_at:
+            continue
+        draft = _Draft(taker.account_id, lot.contact_id, lot.points, RETURN,
+                       f"{RETURN}:{entry}:{lot.lot_id}", occurred_at)  # fmt: skip
+        _post(conn, draft, expires_at=lot.expires_at, reason=reason, actor=actor)
+        given += lot.points
+    return given
+
+
+def holding(store: Store, account_id: str) -> contextlib.AbstractContextManager[sa.Connection]:
+    """Return a transaction holding the account's ledger (see `_holding`)."""
+    return _holding(store, account_id)
 
 
 def expire(store: Store, *, account_id: str, moment: datetime) -> int:

@@ -438,6 +438,42 @@ points_allocations = sa.Table(
 )
 
 
+rewards = sa.Table(
+    "rewards",
+    metadata,
+    sa.Column("reward_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("points", sa.Integer, nullable=False, doc="What one costs."),
+    sa.Column("stock", sa.Integer, doc="Units ever offered (none: unlimited)."),
+    sa.Column("valid_from", sa.Date),
+    sa.Column("valid_until", sa.Date),
+    sa.Column("per_account", sa.Integer, doc="Units one account may have (none: unlimited)."),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+reward_redemptions = sa.Table(
+    "reward_redemptions",
+    metadata,
+    sa.Column("redemption_id", sa.String(32), primary_key=True),
+    sa.Column("reward_id", sa.String(64), nullable=False),
+    _ref("account_id", nullable=False),
+    _ref("contact_id"),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("points", sa.Integer, nullable=False, doc="Points taken for it."),
+    sa.Column("status", sa.String(16), nullable=False,
+              doc="requested, approved, fulfilled or cancelled"),
+    sa.Column("entry_id", sa.String(32), nullable=False, doc="The ledger's redeem entry."),
+    sa.Column("requested_at", sa.DateTime, nullable=False),
+    sa.Column("approved_at", sa.DateTime),
+    sa.Column("fulfilled_at", sa.DateTime),
+    sa.Column("cancelled_at", sa.DateTime),
+    sa.Column("returned", sa.Integer, doc="Points given back on cancellation."),
+    sa.Column("actor", sa.String(100), doc="Who moved it last."),
+    sa.Column("note", sa.String(300)),
+)  # fmt: skip
+
 # Secondary indexes serve PostgreSQL's row lookups; DuckDB scans columns and its indexes
 # would only slow bulk loads, so they are created on PostgreSQL alone.
 POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -454,6 +490,8 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("support_cases", ("account_id",)),
     ("opportunities", ("account_id",)),
     ("referrals", ("referrer_account_id",)),
+    ("reward_redemptions", ("account_id",)),
+    ("reward_redemptions", ("reward_id",)),
     ("merge_log", ("survivor_id",)),
     ("touches", ("account_id",)),
     ("touches", ("planned_on",)),
