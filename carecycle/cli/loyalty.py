@@ -4,7 +4,7 @@ adjustments and expiry."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -222,6 +222,79 @@ def rules_(rules: RulesOption = None, as_json: JsonOption = False) -> None:
             shown.add_row("", "", "to the referred company, once", f"{rule.referred_points:,}",
                           "", "")  # fmt: skip
     out.print(shown)
+
+
+def _tiers(rules: str | None, configured: str) -> Any:
+    from carecycle.errors import InputError
+    from carecycle.loyalty.rules import resolve_rules
+
+    found = resolve_rules(rules or configured)
+    if found.tiers is None:
+        raise InputError(f"the rule set {found.id} has no tiers")
+    return found.tiers
+
+
+@loyalty_group.command("tiers")
+def tiers(
+    as_of: Annotated[str, typer.Option("--as-of", help="Review the tiers as of this day.")],
+    rules: RulesOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what the review would do; write nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Review every account's tier as of a day: up at once, down after the grace period."""
+    from carecycle.cli import runtime
+    from carecycle.services.tiers import review_tiers
+
+    day = parse_day(as_of, "--as-of")
+    with runtime() as rt:
+        found = review_tiers(rt.store, _tiers(rules, rt.settings.loyalty_rules), as_of=day,
+                             dry_run=dry_run)  # fmt: skip
+    if as_json:
+        print_json({"as_of": found.as_of, "dry_run": dry_run, "counts": found.counts,
+                    "moves": found.moves(), "events": found.events})  # fmt: skip
+        return
+    shown = table("tier", "accounts", numeric=1,
+                  title=f"Tiers as of {day}" + (" (dry run)" if dry_run else ""))  # fmt: skip
+    for name, n in found.counts.items():
+        shown.add_row(name, f"{n:,}")
+    out.print(shown)
+    moves = found.moves()
+    out.print(f"{moves.get('upgrade', 0):,} up, {moves.get('downgrade', 0):,} down, "
+              f"{moves.get('entered', 0):,} entered")  # fmt: skip
+
+
+@loyalty_group.command("tier")
+def tier(account: AccountArgument, rules: RulesOption = None, as_json: JsonOption = False) -> None:
+    """Print an account's tier, its privileges, the points the next tier needs and its
+    history."""
+    from carecycle.cli import runtime
+    from carecycle.services.tiers import account_tier
+
+    with runtime() as rt:
+        found = account_tier(rt.store, _tiers(rules, rt.settings.loyalty_rules), account)
+    if as_json:
+        print_json({
+            "account_id": account, "points": found.points, "reviewed_on": found.reviewed_on,
+            "below_since": found.below_since, "points_to_next": found.points_to_next,
+            "tier": found.tier.model_dump() if found.tier else None,
+            "next_tier": found.next_tier.model_dump() if found.next_tier else None,
+            "history": found.history,
+        })  # fmt: skip
+        return
+    if found.tier is None:
+        out.print(f"{account}: no tier yet (run `carecycle loyalty tiers --as-of DAY`)")
+    else:
+        out.print(f"{account}: {found.tier.name}, {found.points:,} qualifying points at the "
+                  f"review of {found.reviewed_on}")  # fmt: skip
+        for privilege in found.tier.privileges:
+            out.print(f"  • {privilege}")
+    if found.next_tier is not None:
+        out.print(f"{found.points_to_next:,} more points to {found.next_tier.name}")
+    for e in found.history:
+        came = f"from {e.from_tier} " if e.from_tier else ""
+        out.print(f"  {e.occurred_on}: {e.kind} {came}to {e.to_tier} ({e.points:,} points)")
 
 
 rewards_group = typer.Typer(

@@ -10,9 +10,7 @@ Points are multiplied by the weight of the rule's factor and rounded half up.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
@@ -21,15 +19,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
-    PlainValidator,
     field_validator,
     model_validator,
 )
 
 from carecycle.datafile import parse_model, read_text
 from carecycle.errors import InputError
-from carecycle.times import add_months
+from carecycle.loyalty.durations import DurationField
+from carecycle.loyalty.tiers import Tiers
 
 Kind = Literal[
     "contact_completeness",  # a contact's name, phone and email on record
@@ -44,45 +41,11 @@ FIELDS = ("name", "phone", "email")
 PERIODS = ("month", "quarter", "year")
 MAX_RULE_POINTS = 1_000_000
 _SLUG = r"^[a-z][a-z0-9_-]*$"
-_DURATION = re.compile(r"^(?P<n>\d+)\s*(?P<unit>d|w|mo|y)$")
 # Level fields and the kinds they belong to.
 _LEVEL_FIELDS = {"has": "contact_completeness", "within": "revenue_milestone",
                  "orders": "revenue_milestone", "sa": "registration"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Duration:
-    """A length of time in whole months (calendar months; a year is 12) or days."""
-
-    months: int = 0
-    days: int = 0
-
-    def after(self, day: date) -> date:
-        """Return the day this long after `day`."""
-        return add_months(day, self.months) + timedelta(days=self.days)
-
-    def __str__(self) -> str:
-        if self.months:
-            return f"{self.months // 12}y" if self.months % 12 == 0 else f"{self.months}mo"
-        return f"{self.days}d"
-
-
-def parse_duration(value: object) -> Duration:
-    """Return the duration `N(d|w|mo|y)` denotes, or raise ValueError."""
-    if isinstance(value, Duration):
-        return value
-    match = _DURATION.match(str(value).strip())
-    if match is None or int(match["n"]) == 0:
-        raise ValueError(f"expected a duration like 30d, 2w, 4mo or 2y, got {value!r}")
-    n, unit = int(match["n"]), match["unit"]
-    if unit in ("mo", "y"):
-        return Duration(months=n * (12 if unit == "y" else 1))
-    return Duration(days=n * (7 if unit == "w" else 1))
-
-
-DurationField = Annotated[
-    Duration, PlainValidator(parse_duration), PlainSerializer(str, return_type=str)
-]
 Points = Annotated[int, Field(ge=1, le=MAX_RULE_POINTS)]
 
 
@@ -193,6 +156,7 @@ class RuleSet(_Strict):
     )
     factors: dict[str, float] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = Field(min_length=1)
+    tiers: Tiers | None = Field(default=None, description="Tiers by the points earned lately.")
 
     @field_validator("factors")
     @classmethod

@@ -336,13 +336,7 @@ def write_earned(store: Store, rows: pa.Table) -> int:
         if not store.is_duckdb:
             key = sa.func.hashtext("carecycle.points:award")
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
-        staged = store.stage(conn, "points_earned", rows)
-        columns = [c.name for c in staged.columns]
-        new = sa.select(*(staged.c[c] for c in columns)).where(
-            ~sa.exists().where(e.c.entry_id == staged.c.entry_id)
-        )
-        written = conn.execute(e.insert().from_select(columns, new)).rowcount
-        store.unstage(conn, staged)
+        written = store.insert_arrow(conn, e, rows, new_by="entry_id")
     return int(written)
 
 

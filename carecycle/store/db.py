@@ -75,6 +75,22 @@ class Store:
             _copy_into_postgres(conn, name, data)
         return table
 
+    def insert_arrow(
+        self, conn: sa.Connection, table: sa.Table, data: pa.Table, *, new_by: str | None = None
+    ) -> int:
+        """Insert `data`'s rows into `table` inside `conn`'s transaction (only rows whose
+        `new_by` column is not in the table yet, when given); return the rows written."""
+        if not data.num_rows:
+            return 0
+        staged = self.stage(conn, f"staged_{table.name}", data)
+        columns = list(data.column_names)
+        rows = sa.select(*(staged.c[c] for c in columns))
+        if new_by is not None:
+            rows = rows.where(~sa.exists().where(table.c[new_by] == staged.c[new_by]))
+        written = conn.execute(table.insert().from_select(columns, rows)).rowcount
+        self.unstage(conn, staged)
+        return int(written)
+
     def unstage(self, conn: sa.Connection, table: sa.Table) -> None:
         """Drop a staged table."""
         if self.is_duckdb:

@@ -474,6 +474,29 @@ reward_redemptions = sa.Table(
     sa.Column("note", sa.String(300)),
 )  # fmt: skip
 
+loyalty_tiers = sa.Table(
+    "loyalty_tiers",
+    metadata,
+    sa.Column("account_id", ID, primary_key=True),
+    sa.Column("tier", sa.String(32), nullable=False),
+    sa.Column("since", sa.Date, nullable=False, doc="The review that gave it."),
+    sa.Column("below_since", sa.Date, doc="Since when its points have been below it."),
+    sa.Column("points", sa.Integer, nullable=False, doc="Qualifying points at the review."),
+    sa.Column("reviewed_on", sa.Date, nullable=False),
+)
+
+tier_events = sa.Table(
+    "tier_events",
+    metadata,
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    _ref("account_id", nullable=False),
+    sa.Column("occurred_on", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False, doc="entered, upgrade or downgrade"),
+    sa.Column("from_tier", sa.String(32)),
+    sa.Column("to_tier", sa.String(32), nullable=False),
+    sa.Column("points", sa.Integer, nullable=False),
+)
+
 # Secondary indexes serve PostgreSQL's row lookups; DuckDB scans columns and its indexes
 # would only slow bulk loads, so they are created on PostgreSQL alone.
 POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -492,6 +515,7 @@ POSTGRES_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("referrals", ("referrer_account_id",)),
     ("reward_redemptions", ("account_id",)),
     ("reward_redemptions", ("reward_id",)),
+    ("tier_events", ("account_id",)),
     ("merge_log", ("survivor_id",)),
     ("touches", ("account_id",)),
     ("touches", ("planned_on",)),
