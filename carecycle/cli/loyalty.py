@@ -297,6 +297,83 @@ def tier(account: AccountArgument, rules: RulesOption = None, as_json: JsonOptio
         out.print(f"  {e.occurred_on}: {e.kind} {came}to {e.to_tier} ({e.points:,} points)")
 
 
+@loyalty_group.command("referrals")
+def referrals(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Followed as of this day (default: today).")
+    ] = None,
+    account: Annotated[str | None, typer.Option("--account", help="One referrer's.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the referrals made, each followed to the referred company's first purchase."""
+    from carecycle.cli import runtime
+    from carecycle.services.referrals import list_referrals
+    from carecycle.times import utc_now
+
+    day = parse_day(as_of, "--as-of") if as_of else utc_now().date()
+    with runtime() as rt:
+        found = list_referrals(rt.store, as_of=day, account_id=account)
+    if as_json:
+        print_json(found)
+        return
+    shown = table("referred on", "referrer", "referred company", "status", "first purchase")
+    for r in found[:50]:
+        bought = "internal" if r.internal else (str(r.bought_on) if r.bought_on else "")
+        shown.add_row(str(r.referred_on), r.referrer, r.referred_company, r.status, bought)
+    out.print(shown)
+    external = [r for r in found if not r.internal]
+    led = sum(r.bought_on is not None for r in external)
+    rate = f" ({led / len(external):.0%})" if external else ""
+    more = "; the newest 50 shown (--json for all)" if len(found) > 50 else ""
+    out.print(f"{len(found):,} referrals by {day}: {len(found) - len(external):,} internal, "
+              f"{len(external):,} of other companies, {led:,} of which led to a first "
+              f"purchase{rate}{more}")  # fmt: skip
+
+
+@loyalty_group.command("relationships")
+def relationships(
+    as_of: Annotated[str, typer.Option("--as-of", help="Scores over the days up to this day.")],
+    days: Annotated[int, typer.Option("--days", help="Days the scores count.")] = 365,
+    program: Annotated[
+        str | None, typer.Option("--program", help="Compare this program's test and holdout.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the relationship scores — communication, internal recommendation, external
+    referral — and, with --program, test against holdout on each."""
+    from carecycle.cli import runtime
+    from carecycle.services.relationships import compare_groups, read_relationships
+    from carecycle.times import window_to
+
+    day = parse_day(as_of, "--as-of")
+    window_to(day, days)
+    with runtime() as rt:
+        found = read_relationships(rt.store, as_of=day, days=days)
+        compared = compare_groups(rt.store, found, program) if program else None
+    summary = found.summary()
+    if as_json:
+        print_json({"as_of": day, "days": days, "customers": len(found.accounts),
+                    "summary": summary, "program": program, "comparison": compared})  # fmt: skip
+        return
+    shown = table("relationship", "customers with any", "share", "mean per customer", numeric=3,
+                  title=f"{len(found.accounts):,} customers, {days} days to {day}")  # fmt: skip
+    for name, s in summary.items():
+        shown.add_row(name, f"{s['accounts']:,}", f"{s['share']:.1%}", f"{s['mean']:.3f}")
+    out.print(shown)
+    if compared:
+        shown = table("relationship", "test", "holdout", "difference", "95% interval",
+                      "p", numeric=5, title=f"{program}: test against holdout")  # fmt: skip
+        for name, c in compared.items():
+            d = c.difference
+            interval = f"{d.low:+.3f} … {d.high:+.3f}" if d.low is not None and d.high is not None \
+                else "—"  # fmt: skip
+            shown.add_row(name, f"{c.test.mean:.3f} (n={c.test.n:,})",
+                          f"{c.control.mean:.3f} (n={c.control.n:,})",
+                          "—" if d.estimate is None else f"{d.estimate:+.3f}", interval,
+                          "—" if c.p_value is None else f"{c.p_value:.3g}")  # fmt: skip
+        out.print(shown)
+
+
 rewards_group = typer.Typer(
     help="The rewards catalogue: items exchanged for points, and their redemptions.",
     no_args_is_help=True,

@@ -25,6 +25,7 @@ from carecycle.engine.facts import live_agreements, owned_by_survivor
 from carecycle.loyalty.ledger import EARN
 from carecycle.loyalty.rules import Level, Rule, RuleSet, weighted
 from carecycle.services import points
+from carecycle.services.referrals import followed, referrals_made
 from carecycle.store.db import Store
 
 Tables = dict[str, Any]
@@ -407,26 +408,11 @@ def _survey_completed(tables: Tables, rule: Rule, as_of: date, after: datetime) 
     })  # fmt: skip
 
 
-def _referrals(tables: dict[str, Any], as_of: date) -> Any:
-    """Return the referrals made by the day and not rejected: the referrer's account
-    (`referrer`) and contact, and the referred account (`account_id`, when known), each
-    its survivor."""
-    r = tables["referrals"]
-    made = r.filter(r.referred_on <= as_of, r.status != "rejected")
-    made = made.select(
-        "referral_id", "referred_on", account_id=made.referrer_account_id,
-        contact_id=made.referrer_contact_id, referred=made.referred_account_id,
-    )  # fmt: skip
-    made = owned_by_survivor(owned_by_survivor(made, tables), tables, "contact_id")
-    return owned_by_survivor(made.rename(referrer="account_id").rename(account_id="referred"),
-                             tables)  # fmt: skip
-
-
 def _internal_recommendation(tables: Tables, rule: Rule, as_of: date, after: datetime) -> pa.Table:
     """Referrals within the referrer's own company (the referred account is the
     referrer's): a contact recommending the offer to colleagues."""
-    made = _referrals(tables, as_of)
-    found = made.filter(made.account_id == made.referrer).order_by("referral_id").to_pyarrow()
+    made = referrals_made(tables, as_of)
+    found = made.filter(made.internal).order_by("referral_id").to_pyarrow()
     level, value = _single(rule, found.num_rows)
     return _facts({
         "subject": found["referral_id"], "account_id": found["referrer"],
@@ -441,15 +427,8 @@ def _referral_purchase(tables: Tables, rule: Rule, as_of: date, after: datetime)
     """Referrals of another company whose first purchase (booked, by the day) came on or
     after the referral: points to the referrer per referral, and `referred_points` to the
     referred company once, for its first such referral. Dated the purchase."""
-    made = _referrals(tables, as_of)
-    orders = tables["orders"]
-    booked = owned_by_survivor(
-        orders.filter(orders.status == "booked", orders.ordered_on <= as_of), tables
-    )
-    first = booked.group_by("account_id").aggregate(bought_on=booked.ordered_on.min())
-    other = made.filter(made.account_id.notnull(), made.account_id != made.referrer)
-    led = other.join(first, other.account_id == first.account_id)
-    led = led.filter(led.bought_on >= led.referred_on)
+    led = followed(tables, as_of)
+    led = led.filter(led.led)
     chosen = led.select("referral_id", "referrer", "contact_id", "account_id", "referred_on",
                         "bought_on")  # fmt: skip
     found = chosen.order_by(["referred_on", "referral_id"]).to_pyarrow()

@@ -73,8 +73,8 @@ def _company_signals(
     bands: dict[str, str | None],
 ) -> CompanySignals:
     cases = tables["support_cases"]
-    touches = owned_by_survivor(_answered(tables, window), tables)
-    responses = owned_by_survivor(_responses(tables, window), tables)
+    touches = owned_by_survivor(answered_touches(tables, window), tables)
+    responses = owned_by_survivor(responses_in(tables, window), tables)
     visits = tables["web_visits"]
     seen = owned_by_survivor(
         visits.filter(visits.visited_on.between(window.start, window.end)), tables
@@ -112,7 +112,7 @@ def _company_signals(
     )
 
 
-def _answered(tables: dict[str, Any], window: Window) -> Any:
+def answered_touches(tables: dict[str, Any], window: Window) -> Any:
     """Return the touches answered in the window (an answer event in it), with their
     account and contact."""
     touches, events = tables["touches"], tables["touch_events"]
@@ -126,7 +126,7 @@ def _answered(tables: dict[str, Any], window: Window) -> Any:
     )
 
 
-def _responses(tables: dict[str, Any], window: Window) -> Any:
+def responses_in(tables: dict[str, Any], window: Window) -> Any:
     responses = tables["survey_responses"]
     begin, after = window.begin, window.after
     return responses.filter(responses.answered_at >= begin, responses.answered_at < after)
@@ -178,8 +178,8 @@ def _person_signals(
     sent = by_contact(
         touches.filter(touches.sent_at < window.after).select("touch_uid", "contact_id")
     )
-    answered = by_contact(_answered(tables, window).drop("account_id"))
-    responses = by_contact(_responses(tables, window))
+    answered = by_contact(answered_touches(tables, window).drop("account_id"))
+    responses = by_contact(responses_in(tables, window))
     months = answered.select("contact_id", month=answered.at.truncate("M")).union(
         responses.select("contact_id", month=responses.answered_at.truncate("M"))
     )

@@ -24,6 +24,11 @@ from carecycle.intelligence.health import COMPONENTS, HealthPolicy
 from carecycle.services.clv import predict_store
 from carecycle.services.health import health_of, health_rows
 from carecycle.services.ladder import ladder_rows, read_ladders
+from carecycle.services.relationships import (
+    DIMENSIONS,
+    read_relationships,
+    relationship_rows,
+)
 from carecycle.services.score_rows import ScoreColumn, ScoreRows
 from carecycle.services.segments import ValuePolicy, segments
 from carecycle.store import schema
@@ -31,6 +36,7 @@ from carecycle.store.db import Store
 
 SCORES = (
     "tier", "rfm", "clv", "p_alive", "health", *(f"health_{c}" for c in COMPONENTS), "ladder",
+    *(f"relationship_{d}" for d in DIMENSIONS),
 )  # fmt: skip
 TIER_VALUES = {"A": 1.0, "B": 2.0, "C": 3.0}
 
@@ -76,6 +82,7 @@ def score_base(
     rows |= health_rows(healthy, health)
     ladders = read_ladders(store, as_of=as_of, days=days, health=health, scored=healthy)
     rows |= ladder_rows(ladders)
+    rows |= relationship_rows(read_relationships(store, as_of=as_of, days=days))
     _write(store, as_of, rows)
     return Scored(as_of, {name: len(found) for name, found in rows.items()}, skipped)
 

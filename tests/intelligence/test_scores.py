@@ -53,7 +53,9 @@ def test_scoring_a_day_writes_tiers_and_rfm_and_says_what_it_skipped(store: Stor
     # order (its renewal component), too little to score.
     assert done.written == {"tier": 4, "rfm": 4, "health": 0, "health_usage": 0,
                             "health_usage_trend": 0, "health_support": 4, "health_survey": 0,
-                            "health_engagement": 0, "health_renewal": 1, "ladder": 4}  # fmt: skip
+                            "health_engagement": 0, "health_renewal": 1, "ladder": 4,
+                            "relationship_communication": 4, "relationship_internal": 4,
+                            "relationship_external": 4}  # fmt: skip
     assert "at least 2 customers with repeat purchases" in done.skipped["clv"]
     found = scores(store)
     assert found[("A1", "tier")] == (1.0, "A")
@@ -64,7 +66,7 @@ def test_scoring_a_day_writes_tiers_and_rfm_and_says_what_it_skipped(store: Stor
     assert found[("A1", "ladder")] == (1.0, "aware")
     # Scoring the day again replaces its scores rather than adding to them.
     score_base(store, as_of=date(2026, 3, 1), days=365, policy=POLICY, health=HEALTH)
-    assert len(scores(store)) == 17
+    assert len(scores(store)) == 17 + 3 * 4
 
 
 def test_deciles_put_the_highest_tenth_first_and_ties_together() -> None:

@@ -4,8 +4,6 @@ Rewarding Plan on hand-built cases, top-ups, caps, reversal, idempotence and the
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from carecycle.store import schema
 from carecycle.store.db import Store
 from carecycle.times import add_months
 from tests.intelligence.test_store_clv import cli_env
+from tests.loyalty.commands import loyalty_command
 from tests.services.planning_world import load
 
 PLAN = builtin_rule_sets()[0]
@@ -272,11 +271,7 @@ def test_bad_rules_are_refused_with_file_and_line() -> None:
 def test_the_command_awards_once(store_url: str, tmp_path: Path) -> None:
     env = cli_env(store_url, world)
 
-    def run(*args: str) -> Any:
-        done = subprocess.run([sys.executable, "-m", "carecycle", "loyalty", *args],
-                              capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+    run = loyalty_command(env, tmp_path)
 
     shown = run("award", "--as-of", "2026-06-30", "--dry-run")
     assert "dry run" in shown

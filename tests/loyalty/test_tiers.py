@@ -4,8 +4,6 @@ PostgreSQL (qualifying points, recognition events, idempotence, the commands).""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from carecycle.services import points
 from carecycle.services.tiers import account_tier, review_tiers
 from carecycle.store.db import Store
 from tests.intelligence.test_store_clv import cli_env
+from tests.loyalty.commands import loyalty_command
 from tests.services.planning_world import load
 
 TIERS = builtin_rule_sets()[0].tiers
@@ -143,11 +142,7 @@ def test_a_dry_run_writes_nothing(store: Store) -> None:
 def test_the_commands_review_and_show_tiers(store_url: str, tmp_path: Path) -> None:
     env = cli_env(store_url, world)
 
-    def run(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "carecycle", "loyalty", *args],
-                              capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+    run = loyalty_command(env, tmp_path)
 
     shown = json.loads(run("tiers", "--as-of", "2026-03-01", "--json"))
     assert shown["counts"]["gold"] == 1
