@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import quote
 
-KINDS = ("click", "open", "unsubscribe")
+KINDS = ("click", "open", "unsubscribe", "survey", "portal")
 
 
 class BadLinkError(ValueError):
@@ -95,3 +95,13 @@ class Links:
     def unsubscribe(self) -> str:
         """Return the signed unsubscribe address (a page, and RFC 8058 one-click POST)."""
         return self._url("u", LinkClaim("unsubscribe", self.touch_uid, self.contact_id))
+
+    def survey(self) -> str:
+        """Return the address of the touch's survey for its contact to answer once: the
+        JSON API the customer portal reads and posts to."""
+        return self._url("api/surveys", LinkClaim("survey", self.touch_uid, self.contact_id))
+
+
+def portal_token(secret: bytes, contact_id: str) -> str:
+    """Return the token of a contact's customer portal (points, tier, rewards)."""
+    return sign_claim(secret, LinkClaim("portal", "", contact_id))

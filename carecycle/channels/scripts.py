@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from string import Formatter
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal, Protocol, get_args
 
 import yaml
 from pydantic import (
@@ -233,7 +233,17 @@ def _describe(exc: ValidationError, path: Path) -> str:
     return "\n".join(lines)
 
 
-def validate_answers(script: CallScript, answers: Mapping[str, object]) -> dict[str, str]:
+class Asks(Protocol):
+    """Anything that asks questions: a call script, a survey."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def questions(self) -> tuple[Question, ...]: ...
+
+
+def validate_answers(script: Asks, answers: Mapping[str, object]) -> dict[str, str]:
     """Return the answers as canonical strings by question id, or raise AnswerError."""
     known = {question.id: question for question in script.questions}
     for key in answers:

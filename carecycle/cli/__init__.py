@@ -88,6 +88,7 @@ def _register() -> None:
         segments,
         stats,
         store,
+        surveys,
         synth,
     )  # fmt: skip
 
@@ -107,6 +108,7 @@ def _register() -> None:
     ladder.register(app)
     crosssell.register(app)
     loyalty.register(app)
+    surveys.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from carecycle.cli.output import JsonOption, err, out, parse_day, print_json, steps, table
+from carecycle.cli.output import (
+    JsonOption,
+    err,
+    out,
+    parse_answers,
+    parse_day,
+    print_json,
+    steps,
+    table,
+)
 from carecycle.errors import InputError
 from carecycle.store.schema import SENDABLE_CHANNELS
 from carecycle.times import as_stored, utc_now
@@ -185,7 +194,7 @@ def record(
         note=note,
         opportunity=(_amount(amount), product, currency) if amount is not None else None,
         complaint=(complaint, severity) if complaint else None,
-        answers=_answers(answer or []),
+        answers=parse_answers(answer or []),
     )
     with runtime() as rt:
         recorded = record_call(rt.store, rt.channels(), report)
@@ -206,16 +215,6 @@ def _amount(text: str) -> Decimal:
     if not value.is_finite() or value <= 0:
         raise InputError(f"--opportunity-amount: must be a positive amount, got {text!r}")
     return value
-
-
-def _answers(pairs: list[str]) -> dict[str, object]:
-    answers: dict[str, object] = {}
-    for pair in pairs:
-        question, sep, value = pair.partition("=")
-        if not sep or not question.strip():
-            raise InputError(f"--answer: expected QUESTION=VALUE, got {pair!r}")
-        answers[question.strip()] = value.strip()
-    return answers
 
 
 @outcomes_group.command("import")

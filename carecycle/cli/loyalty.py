@@ -275,13 +275,7 @@ def tier(account: AccountArgument, rules: RulesOption = None, as_json: JsonOptio
     with runtime() as rt:
         found = account_tier(rt.store, _tiers(rules, rt.settings.loyalty_rules), account)
     if as_json:
-        print_json({
-            "account_id": account, "points": found.points, "reviewed_on": found.reviewed_on,
-            "below_since": found.below_since, "points_to_next": found.points_to_next,
-            "tier": found.tier.model_dump() if found.tier else None,
-            "next_tier": found.next_tier.model_dump() if found.next_tier else None,
-            "history": found.history,
-        })  # fmt: skip
+        print_json(found.as_dict())
         return
     if found.tier is None:
         out.print(f"{account}: no tier yet (run `carecycle loyalty tiers --as-of DAY`)")
@@ -372,6 +366,19 @@ def relationships(
                           "—" if d.estimate is None else f"{d.estimate:+.3f}", interval,
                           "—" if c.p_value is None else f"{c.p_value:.3g}")  # fmt: skip
         out.print(shown)
+
+
+@loyalty_group.command("portal")
+def portal(contact: Annotated[str, typer.Argument(help="The contact.")]) -> None:
+    """Print the address of a contact's customer portal (their points, tier and rewards)."""
+    from carecycle.channels.links import portal_token
+    from carecycle.cli import runtime
+    from carecycle.services.portal import portal_contact
+
+    with runtime() as rt:
+        token = portal_token(rt.channels().secret, contact)
+        portal_contact(rt.store, rt.channels().secret, token)
+        out.print(f"{rt.settings.public_url}/api/portal/{token}", soft_wrap=True)
 
 
 rewards_group = typer.Typer(

@@ -125,3 +125,14 @@ def check_writable(path: Path, option: str) -> None:
         raise InputError(f"{option} {path}: is a folder; give a file name")
     if not path.parent.is_dir():
         raise InputError(f"{option} {path}: no folder {path.parent}")
+
+
+def parse_answers(pairs: list[str]) -> dict[str, object]:
+    """Return `--answer QUESTION=VALUE` options as answers by question id."""
+    answers: dict[str, object] = {}
+    for pair in pairs:
+        question, sep, value = pair.partition("=")
+        if not sep or not question.strip():
+            raise InputError(f"--answer: expected QUESTION=VALUE, got {pair!r}")
+        answers[question.strip()] = value.strip()
+    return answers

@@ -68,6 +68,17 @@ class AccountTier:
     next_tier: Tier | None
     history: tuple[TierEvent, ...]
 
+    def as_dict(self) -> dict[str, Any]:
+        """Return the account's tier as JSON carries it."""
+        return {
+            "account_id": self.account_id, "points": self.points,
+            "reviewed_on": self.reviewed_on, "below_since": self.below_since,
+            "points_to_next": self.points_to_next,
+            "tier": self.tier.model_dump() if self.tier else None,
+            "next_tier": self.next_tier.model_dump() if self.next_tier else None,
+            "history": self.history,
+        }  # fmt: skip
+
     @property
     def points_to_next(self) -> int | None:
         """Return the qualifying points the next tier still needs (None at the top)."""

@@ -12,9 +12,11 @@ from fastapi.responses import JSONResponse
 from carecycle import __version__
 from carecycle.bootstrap import Runtime
 from carecycle.errors import CareCycleError
+from carecycle.services.links import LinkError
+from carecycle.services.surveys import AlreadyAnsweredError
 from carecycle.times import utc_now
 from carecycle.web.deps import AppState
-from carecycle.web.routes import calls, tracking
+from carecycle.web.routes import calls, loyalty, tracking
 
 
 def create_app(runtime: Runtime, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
@@ -23,13 +25,17 @@ def create_app(runtime: Runtime, *, clock: Callable[[], datetime] = utc_now) -> 
     app.state.carecycle = AppState.of(runtime, clock)
     app.include_router(tracking.router)
     app.include_router(calls.router)
+    app.include_router(loyalty.router)
     app.add_exception_handler(CareCycleError, _user_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
     return app
 
 
 async def _user_error(request: Request, exc: Exception) -> JSONResponse:
-    status = 404 if str(exc).startswith("no touch") else 400
+    status = 404 if str(exc).startswith(("no touch", "no account", "no redemption", "no reward")) \
+        else 409 if isinstance(exc, AlreadyAnsweredError) else 400  # fmt: skip
+    if isinstance(exc, LinkError):
+        status = 403
     return JSONResponse({"error": str(exc)}, status_code=status)
 
 
