@@ -28,12 +28,13 @@ def demo(
         "demo-world"
     ),
 ) -> None:
-    """Build a business, run it forward two years, report the care program, plan today.
+    """Build a business, run it forward two years, report the care program, score and
+    reward the customers, plan today.
 
     Run again on the same store, the demo keeps the business it built, runs only the days
     since it last ran and reports the whole span.
     """
-    from carecycle.cli import data, dedupe, ladder, programs, score, synth
+    from carecycle.cli import data, dedupe, ladder, loyalty, programs, score, synth
 
     today = date.today()
     earlier = _earlier_run(out_dir / PLANTED_FILE)
@@ -72,9 +73,12 @@ def demo(
     out.rule("7. score the customers: value, lifetime value, health, loyalty ladder")
     score.score(as_of=None, days=365, as_json=False)
     ladder.ladder(as_of=None, days=365, out_file=None, as_json=False)
-    out.rule("8. plan today's touches of the built-in programs")
+    out.rule("8. reward loyalty: the Scoring and Rewarding Plan's points, and tiers")
+    loyalty.award(as_of=last.isoformat(), rules=None, dry_run=False, as_json=False)
+    loyalty.tiers(as_of=last.isoformat(), rules=None, dry_run=False, as_json=False)
+    out.rule("9. plan today's touches of the built-in programs")
     programs.plan(program=None, as_of=None, dry_run=False, as_json=False)
-    out.rule("9. hand today's touches to the channels")
+    out.rule("10. hand today's touches to the channels")
     _send_all()
     out.print(f"demo finished {datetime.now():%H:%M}; the store is ready for `carecycle` commands")
 

@@ -173,11 +173,12 @@ def award(
     from carecycle.cli import runtime
     from carecycle.loyalty.rules import resolve_rules
     from carecycle.services.award import award as award_points
+    from carecycle.times import utc_now
 
     day = parse_day(as_of, "--as-of")
     with runtime() as rt:
         found = resolve_rules(rules or rt.settings.loyalty_rules)
-        report = award_points(rt.store, found, as_of=day, dry_run=dry_run)
+        report = award_points(rt.store, found, as_of=day, now=utc_now(), dry_run=dry_run)
     if as_json:
         print_json({"as_of": report.as_of, "rule_set": report.rule_set, "dry_run": dry_run,
                     "entries": report.entries, "points": report.points,
@@ -369,7 +370,9 @@ def relationships(
 
 
 @loyalty_group.command("portal")
-def portal(contact: Annotated[str, typer.Argument(help="The contact.")]) -> None:
+def portal(
+    contact: Annotated[str, typer.Argument(help="The contact.")], as_json: JsonOption = False
+) -> None:
     """Print the address of a contact's customer portal (their points, tier and rewards)."""
     from carecycle.channels.links import portal_token
     from carecycle.cli import runtime
@@ -378,7 +381,11 @@ def portal(contact: Annotated[str, typer.Argument(help="The contact.")]) -> None
     with runtime() as rt:
         token = portal_token(rt.channels().secret, contact)
         portal_contact(rt.store, rt.channels().secret, token)
-        out.print(f"{rt.settings.public_url}/api/portal/{token}", soft_wrap=True)
+        address = f"{rt.settings.public_url}/api/portal/{token}"
+    if as_json:
+        print_json({"contact_id": contact, "portal": address})
+        return
+    out.print(address, soft_wrap=True)
 
 
 rewards_group = typer.Typer(

@@ -52,6 +52,7 @@ def show(
 @surveys_group.command("link")
 def link(
     touch: Annotated[str, typer.Argument(help="The touch whose survey the link opens.")],
+    as_json: JsonOption = False,
 ) -> None:
     """Print the signed survey link of a touch, for its contact."""
     from carecycle.cli import runtime
@@ -59,6 +60,9 @@ def link(
 
     with runtime() as rt:
         found = survey_link(rt.store, rt.settings.public_url, rt.channels().secret, touch)
+    if as_json:
+        print_json({"touch_uid": touch, "link": found})
+        return
     out.print(found, soft_wrap=True)
 
 

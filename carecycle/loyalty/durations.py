@@ -11,6 +11,7 @@ from pydantic import PlainSerializer, PlainValidator
 
 from carecycle.times import add_months
 
+MAX_DAYS = 36_600  # about 100 years
 _DURATION = re.compile(r"^(?P<n>\d+)\s*(?P<unit>d|w|mo|y)$")
 
 
@@ -39,6 +40,9 @@ def parse_duration(value: object) -> Duration:
     if match is None or int(match["n"]) == 0:
         raise ValueError(f"expected a duration like 30d, 2w, 4mo or 2y, got {value!r}")
     n, unit = int(match["n"]), match["unit"]
+    days = n * {"d": 1, "w": 7, "mo": 31, "y": 366}[unit]
+    if days > MAX_DAYS:
+        raise ValueError(f"{value!r} is longer than a lifetime: at most 100 years")
     if unit in ("mo", "y"):
         return Duration(months=n * (12 if unit == "y" else 1))
     return Duration(days=n * (7 if unit == "w" else 1))

@@ -38,6 +38,7 @@ Kind = Literal[
     "referral_purchase",  # a referral that led to the referred company's first purchase
 ]
 FIELDS = ("name", "phone", "email")
+LEVELLED = ("contact_completeness", "revenue_milestone", "registration")  # kinds with levels
 PERIODS = ("month", "quarter", "year")
 MAX_RULE_POINTS = 1_000_000
 _SLUG = r"^[a-z][a-z0-9_-]*$"
@@ -129,10 +130,22 @@ class Rule(_Strict):
                     raise ValueError(f"level {i + 1}: '{name}' belongs to {kind} rules")
             if self.kind == "contact_completeness" and level.has is None:
                 raise ValueError(f"level {i + 1}: say which fields it needs (has: [...])")
+        if self.levels is not None and len(self.levels) > 1 and self.kind not in LEVELLED:
+            raise ValueError(f"a {self.kind} rule has one level: give points, not levels")
+        for i, level in enumerate(self.stages[:-1]):
+            if all(getattr(level, name) is None for name in _LEVEL_FIELDS):
+                raise ValueError(f"level {i + 1} asks nothing, so the levels after it are "
+                                 "never reached: put it last")  # fmt: skip
         if self.referred_points and self.kind != "referral_purchase":
             raise ValueError("referred_points belongs to referral_purchase rules")
         if self.surveys is not None and not self.kind.startswith("survey_"):
             raise ValueError("surveys belongs to survey rules")
+        if self.surveys is not None and not self.surveys:
+            raise ValueError("surveys names at least one survey (leave it out for any)")
+        if self.target != 1.0 and self.kind != "revenue_milestone":
+            raise ValueError("target belongs to revenue_milestone rules")
+        if self.answers != 1 and self.kind != "survey_completed":
+            raise ValueError("answers belongs to survey_completed rules")
         return self
 
     @property

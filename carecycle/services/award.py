@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from carecycle.engine.facts import live_agreements, owned_by_survivor
+from carecycle.errors import InputError
 from carecycle.loyalty.ledger import EARN
 from carecycle.loyalty.rules import Level, Rule, RuleSet, weighted
 from carecycle.services import points
@@ -31,6 +33,7 @@ from carecycle.store.db import Store
 Tables = dict[str, Any]
 SUBJECT_LIMIT = 120  # longer subjects are stored by their digest
 PURCHASE_KINDS = ("revenue_milestone", "referral_purchase")
+REFERRED = "referred:"  # the subject of a referred company's points
 _FACTS = pa.schema([("subject", pa.string()), ("account_id", pa.string()),
                     ("contact_id", pa.string()), ("occurred_at", pa.timestamp("us")),
                     ("level", pa.int64()), ("points", pa.int64())])  # fmt: skip
@@ -71,54 +74,72 @@ class AwardReport:
         return sum(r.points for r in self.rules)
 
 
-def award(store: Store, rules: RuleSet, *, as_of: date, dry_run: bool = False) -> AwardReport:
-    """Award what `rules` give for the facts as of the end of `as_of`; on a dry run,
-    return what would be awarded and write nothing."""
+def award(
+    store: Store, rules: RuleSet, *, as_of: date, now: datetime, dry_run: bool = False
+) -> AwardReport:
+    """Award what `rules` give for the facts as of the end of `as_of` (`now` is when the
+    run happens: points already expired by then are not written); on a dry run, return
+    what would be awarded and write nothing. A run holds the ledger's award lock from
+    its first read to its last write, so two runs at once are taken one after the other."""
+    if as_of > now.date():
+        raise InputError(f"cannot award for {as_of}: it is after today ({now.date()})")
     after = datetime.combine(as_of + timedelta(days=1), time())
-    tables = store.tables()
-    live = _live_accounts(tables)
-    earned = points.earned_entries(store, [r.id for r in rules.rules])
-    found: list[RuleAward] = []
-    writes: list[pa.Table] = []
-    for rule in rules.rules:
-        facts = _FINDERS[rule.kind](tables, rule, as_of, after)
-        facts = facts.filter(pc.is_in(facts["account_id"], live))
-        mine = earned.filter(pc.equal(earned["rule"], rule.id))
-        due, outcome = _due(rule, rules, facts, mine, after)
-        reversed_ = _reverse(store, rule, facts, mine, after, dry_run)
-        found.append(RuleAward(**outcome, reversed_entries=reversed_[0],
-                               reversed_points=reversed_[1]))  # fmt: skip
-        if due.num_rows:
-            writes.append(due)
-    if writes and not dry_run:
-        points.write_earned(store, pa.concat_tables(writes))
+    with points.awarding(store):
+        tables = store.tables()
+        live = _live_accounts(tables)
+        survivors = _survivors(tables)
+        earned = points.earned_entries(store, [r.id for r in rules.rules])
+        found: list[RuleAward] = []
+        writes: list[pa.Table] = []
+        for rule in rules.rules:
+            # Every subject the facts hold, whatever became of its account: one whose
+            # account was merged is not gone, and keeps what it earned.
+            facts = _FINDERS[rule.kind](tables, rule, as_of, after)
+            mine = earned.filter(pc.equal(earned["rule"], rule.id))
+            had = _earned_by_subject(rule, mine, survivors)
+            reversed_ = _reverse(store, rule, facts, mine, had, survivors, after, dry_run)
+            payable = facts.filter(pc.is_in(facts["account_id"], live))
+            due, outcome = _due(rule, rules, payable, mine, had, survivors, max(after, now))
+            found.append(RuleAward(**outcome, reversed_entries=reversed_[0],
+                                   reversed_points=reversed_[1]))  # fmt: skip
+            if due.num_rows:
+                writes.append(due)
+        if writes and not dry_run:
+            points.write_earned(store, pa.concat_tables(writes))
     return AwardReport(as_of, rules.id, dry_run, tuple(found))
 
 
 def _due(
-    rule: Rule, rules: RuleSet, facts: pa.Table, earned: pa.Table, after: datetime
+    rule: Rule,
+    rules: RuleSet,
+    facts: pa.Table,
+    earned: pa.Table,
+    had: dict[str, int],
+    survivors: dict[str, str],
+    live_from: datetime,
 ) -> tuple[pa.Table, dict[str, Any]]:
-    """Return the entries the rule's qualifying subjects are due, and the tally."""
+    """Return the entries the rule's qualifying subjects are due — less what each has
+    earned (`had`), leaving out points that would have expired by `live_from` — and the
+    tally."""
     qualifying = facts.filter(pc.greater_equal(facts["level"], 0))
     weight = rules.weight(rule)
     rows = qualifying.to_pylist()
     subjects = [_subject(r["subject"]) for r in rows]
     keys = [f"{rule.id}:{s}:{r['level']}" for s, r in zip(subjects, rows, strict=True)]
-    had = _earned_by_subject(rule, earned)
     held = set(earned["source_key"].to_pylist())
     due: list[dict[str, Any]] = []
     expired = 0
     for row, subject, key in zip(rows, subjects, keys, strict=True):
-        owed = weighted(row["points"], weight) - had.get(subject, 0)
+        owed = weighted(row["points"], weight) - had.get(_by_survivor(rule, subject, survivors), 0)
         if owed <= 0 or f"{EARN}:{key}" in held:
             continue
         expires = rules.expiry(row["occurred_at"])
-        if expires is not None and expires < after:
+        if expires is not None and expires <= live_from:
             expired += owed
             continue
         due.append({**row, "key": key, "points": owed, "expires_at": expires})
     due.sort(key=lambda r: (r["occurred_at"], r["key"]))
-    capped = _cap(rule, due, earned) if rule.cap is not None else 0
+    capped = _cap(rule, due, earned, survivors) if rule.cap is not None else 0
     due = [r for r in due if r["points"] > 0]
     table = points.earned_rows(due, rule=rule.id, reason=rule.title)
     tally = {"rule": rule.id, "title": rule.title, "qualifying": len(rows),
@@ -127,20 +148,21 @@ def _due(
     return table, tally
 
 
-def _cap(rule: Rule, due: list[dict[str, Any]], earned: pa.Table) -> int:
+def _cap(rule: Rule, due: list[dict[str, Any]], earned: pa.Table, survivors: dict[str, str]) -> int:
     """Trim the due entries (in the order earned) to what each account's period has left
-    under the cap; return the points held back."""
+    under the cap — points earned by accounts merged into it count — and return the points
+    held back."""
     cap = rule.cap
     assert cap is not None
     used: dict[tuple[str, str], int] = {}
     for account, moment, n in zip(earned["account_id"].to_pylist(),
                                   earned["occurred_at"].to_pylist(),
                                   earned["points"].to_pylist(), strict=True):  # fmt: skip
-        key = (account, cap.period(moment))
+        key = (survivors.get(account, account), cap.period(moment))
         used[key] = used.get(key, 0) + n
     held = 0
     for row in due:
-        key = (row["account_id"], cap.period(row["occurred_at"]))
+        key = (survivors.get(row["account_id"], row["account_id"]), cap.period(row["occurred_at"]))
         given = max(0, min(row["points"], cap.points - used.get(key, 0)))
         held += row["points"] - given
         used[key] = used.get(key, 0) + given
@@ -148,34 +170,72 @@ def _cap(rule: Rule, due: list[dict[str, Any]], earned: pa.Table) -> int:
     return held
 
 
-def _earned_by_subject(rule: Rule, earned: pa.Table) -> dict[str, int]:
-    """Return the points each subject has earned under the rule (keys `earn:RULE:SUBJECT:L`)."""
+def _earned_by_subject(rule: Rule, earned: pa.Table, survivors: dict[str, str]) -> dict[str, int]:
+    """Return the points each subject has earned under the rule (keys `earn:RULE:SUBJECT:L`).
+    Subjects that name an account (a survey completed by one, a company referred) count as
+    the account's survivor's, so a merge does not pay the same thing twice."""
     prefix = len(f"{EARN}:{rule.id}:")
     subjects = pc.replace_substring_regex(
         pc.utf8_slice_codeunits(earned["source_key"], prefix), pattern=r":\d+$", replacement=""
     )
     had: dict[str, int] = {}
     for subject, n in zip(subjects.to_pylist(), earned["points"].to_pylist(), strict=True):
-        had[subject] = had.get(subject, 0) + n
+        named = _by_survivor(rule, subject, survivors)
+        had[named] = had.get(named, 0) + n
     return had
 
 
+def _by_survivor(rule: Rule, subject: str, survivors: dict[str, str]) -> str:
+    """Return a subject naming an account as its survivor's."""
+    named = rule.kind == "survey_completed" or (
+        rule.kind == "referral_purchase" and subject.startswith(REFERRED)
+    )
+    if named:
+        head, _, account = subject.rpartition(":")
+        return f"{head}:{survivors.get(account, account)}"
+    return subject
+
+
+def _survivors(tables: Tables) -> dict[str, str]:
+    """Return each merged account's survivor, following merges to the live account."""
+    accounts = tables["accounts"]
+    merged = accounts.filter(accounts.merged_into.notnull()).select("account_id", "merged_into")
+    parent = {r["account_id"]: r["merged_into"] for r in merged.to_pyarrow().to_pylist()}
+    found: dict[str, str] = {}
+    for account in parent:
+        seen, at = {account}, parent[account]
+        while at in parent and at not in seen:
+            seen.add(at)
+            at = parent[at]
+        found[account] = at
+    return found
+
+
 def _reverse(
-    store: Store, rule: Rule, facts: pa.Table, earned: pa.Table, after: datetime, dry_run: bool
+    store: Store,
+    rule: Rule,
+    facts: pa.Table,
+    earned: pa.Table,
+    had: dict[str, int],
+    survivors: dict[str, str],
+    after: datetime,
+    dry_run: bool,
 ) -> tuple[int, int]:
-    """Take back what remains of points a purchase earned when, as of the day, the purchase
-    no longer counts; return the entries and points taken (due, on a dry run)."""
+    """Take back what remains of points a purchase earned by the day when, as of the day,
+    the purchase no longer counts — an order refunded, an agreement cancelled; return the
+    entries and points taken (due, on a dry run)."""
     if rule.kind not in PURCHASE_KINDS or not earned.num_rows:
         return 0, 0
-    qualifying = {_subject(s) for s in facts.filter(pc.greater_equal(facts["level"], 0))
+    qualifying = {_by_survivor(rule, _subject(s), survivors)
+                  for s in facts.filter(pc.greater_equal(facts["level"], 0))
                   ["subject"].to_pylist()}  # fmt: skip
-    had = _earned_by_subject(rule, earned)
     gone = {s for s in had if s not in qualifying}
     entries = total = 0
     moment = after - timedelta(seconds=1)
     for key, occurred in zip(earned["source_key"].to_pylist(),
                              earned["occurred_at"].to_pylist(), strict=True):  # fmt: skip
-        subject = key[len(f"{EARN}:{rule.id}:") :].rsplit(":", 1)[0]
+        subject = _by_survivor(rule, key[len(f"{EARN}:{rule.id}:") :].rsplit(":", 1)[0],
+                               survivors)  # fmt: skip
         if subject not in gone or occurred >= after:
             continue
         earned_key = key.removeprefix(f"{EARN}:")
@@ -291,7 +351,10 @@ def _revenue_milestone(tables: Tables, rule: Rule, as_of: date, after: datetime)
         return hit
 
     chosen = _first_level(rule.stages, meets)
-    when = [_start(r if r is not None else s) for r, s in zip(reached_on, starts, strict=True)]
+    # Dated when the value was reached, and never before the agreement started (orders
+    # paid ahead count on the start).
+    when = [_start(max(r, s) if r is not None else s)
+            for r, s in zip(reached_on, starts, strict=True)]  # fmt: skip
     return _facts({
         "subject": agreements["agreement_id"], "account_id": agreements["account_id"],
         "contact_id": pa.nulls(agreements.num_rows, pa.string()),
@@ -358,8 +421,9 @@ def _survey_sets(tables: dict[str, Any], rule: Rule, after: datetime) -> pa.Tabl
     r = r.filter(r.answered_at < after)
     if rule.surveys is not None:
         r = r.filter(r.survey_id.isin(list(rule.surveys)))
+    r = r.mutate(given_by=ibis.coalesce(r.contact_id, r.account_id))
     r = owned_by_survivor(owned_by_survivor(r, tables), tables, "contact_id")
-    sets = r.group_by(["survey_id", "account_id", "contact_id", "touch_uid"]).aggregate(
+    sets = r.group_by(["survey_id", "account_id", "contact_id", "touch_uid", "given_by"]).aggregate(
         questions=r.question_id.nunique(),
         first_at=r.answered_at.min(),
         last_at=r.answered_at.max(),
@@ -379,8 +443,9 @@ def _survey_answered(tables: Tables, rule: Rule, as_of: date, after: datetime) -
     its first answer."""
     sets = _survey_sets(tables, rule, after)
     rows = sets.to_pylist()
-    subjects = [f"{r['survey_id']}:{r['touch_uid'] or r['contact_id'] or r['account_id']}"
-                for r in rows]  # fmt: skip
+    # Keyed by who gave the answers as recorded (their contact, else their account), so
+    # a merge does not make the same answers new.
+    subjects = [f"{r['survey_id']}:{r['touch_uid'] or '-'}:{r['given_by']}" for r in rows]
     level, value = _single(rule, len(rows))
     return _facts({
         "subject": subjects, "account_id": sets["account_id"], "contact_id": sets["contact_id"],
@@ -445,7 +510,7 @@ def _referral_purchase(tables: Tables, rule: Rule, as_of: date, after: datetime)
         for account, moment in zip(found["account_id"].to_pylist(), bought, strict=True):
             if account not in seen:
                 seen.add(account)
-                rows.append({"subject": f"referred:{account}", "account_id": account,
+                rows.append({"subject": f"{REFERRED}{account}", "account_id": account,
                              "contact_id": None, "occurred_at": moment, "level": 0,
                              "points": rule.referred_points})  # fmt: skip
     return pa.Table.from_pylist(rows, schema=_FACTS)

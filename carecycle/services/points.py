@@ -49,6 +49,7 @@ from carecycle.store.db import Store
 from carecycle.times import utc_now
 
 _DUCKDB = threading.Lock()
+_AWARDS = threading.Lock()
 ENGINE = "rules"  # the actor of points the earning rules award
 MAX_KEY = 200  # the stored key's column
 MAX_POINTS = 1_000_000_000
@@ -185,9 +186,10 @@ def reverse(store: Store, *, earned_key: str, occurred_at: datetime, reason: str
         lot = next((x for x in lots if x.entry_id == lot_id), None)
         if lot is None or lot.remaining <= 0 or not lot.live_at(occurred_at):
             return None
+        # Taking back is allowed from an account merged since: its points stay its own.
         return _post(conn, replace(draft, contact_id=lot.contact_id, points=-lot.remaining),
-                     reason=reason, actor=None,
-                     allocations=[(lot.entry_id, lot.remaining)])  # fmt: skip
+                     reason=reason, actor=None, allocations=[(lot.entry_id, lot.remaining)],
+                     check_account=False)  # fmt: skip
 
 
 def take(
@@ -325,19 +327,35 @@ def earned_rows(due: list[dict[str, Any]], *, rule: str, reason: str) -> pa.Tabl
 
 def write_earned(store: Store, rows: pa.Table) -> int:
     """Write earned entries in one transaction, each once (a key already written is left
-    as it is); return the entries written. Award runs hold one lock, so two at once are
-    taken one after the other."""
+    as it is); return the entries written."""
     if not rows.num_rows:
         return 0
     e = schema.points_entries
     rows = rows.append_column("recorded_at", pa.array([utc_now()] * rows.num_rows,
                                                       pa.timestamp("us")))  # fmt: skip
     with _holding(store, None) as conn:
-        if not store.is_duckdb:
-            key = sa.func.hashtext("carecycle.points:award")
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
         written = store.insert_arrow(conn, e, rows, new_by="entry_id")
     return int(written)
+
+
+@contextmanager
+def awarding(store: Store) -> Iterator[None]:
+    """Hold the ledger's award lock: one award run at a time, from its first read to its
+    last write. On PostgreSQL a session advisory lock on a connection of its own; on
+    DuckDB (one process per store) a lock of the process."""
+    if store.is_duckdb:
+        with _AWARDS:
+            yield
+        return
+    key = sa.func.hashtext("carecycle.points:award")
+    with store.engine.connect() as conn:
+        conn.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+            conn.commit()
 
 
 def reversible(store: Store, *, earned_key: str, moment: datetime) -> int:
@@ -416,11 +434,13 @@ def _post(
     reason: str | None = None,
     actor: str | None = None,
     allocations: list[tuple[str, int]] | None = None,
+    check_account: bool = True,
 ) -> Posted:
     found = _existing(conn, draft)
     if found is not None:
         return found
-    _check_account(conn, draft.account_id)
+    if check_account:
+        _check_account(conn, draft.account_id)
     made = entry_id(draft.key)
     conn.execute(
         schema.points_entries.insert().values(

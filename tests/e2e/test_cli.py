@@ -154,6 +154,10 @@ def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:
     assert "contact completeness" in result.stdout
     assert re.search(r"score\.health: [\d,]+ accounts scored on", result.stdout)
     assert re.search(r"advocate +\│? *[\d,]+", result.stdout)
+    awarded = re.search(r"awarded ([\d,]+) points in ([\d,]+) entries", result.stdout)
+    assert awarded is not None
+    assert int(awarded[1].replace(",", "")) > 0
+    assert re.search(r"[\d,]+ up, [\d,]+ down, [1-9][\d,]* entered", result.stdout)
     assert re.search(r"tsr_call \d{4}-\d{2}-\d{2}: queued \d+ calls", result.stdout)
     assert "emails are not sent by the demo" in result.stdout
     assert json.loads((tmp_path / "quality.json").read_text())["accounts"] > 0
@@ -171,4 +175,6 @@ def test_demo_builds_imports_cleans_and_reports(tmp_path: Path) -> None:
     assert "already in the store" in again.stdout
     assert "nothing to run" in again.stdout
     assert "no duplicates found" in again.stdout
+    assert "awarded 0 points in 0 entries" in again.stdout  # the same day: nothing new
+    assert "0 up, 0 down, 0 entered" in again.stdout
     assert re.search(r"effect .*planted .*measured .*CI .*covered", again.stdout)

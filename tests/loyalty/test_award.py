@@ -4,19 +4,20 @@ Rewarding Plan on hand-built cases, top-ups, caps, reversal, idempotence and the
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carecycle.errors import InputError
-from carecycle.loyalty.rules import builtin_rule_sets, parse_rules
+from carecycle.loyalty.rules import RuleSet, builtin_rule_sets, parse_rules
 from carecycle.services import points
-from carecycle.services.award import award
+from carecycle.services.award import AwardReport
+from carecycle.services.award import award as run_award
 from carecycle.store import schema
 from carecycle.store.db import Store
 from carecycle.times import add_months
@@ -28,6 +29,12 @@ PLAN = builtin_rule_sets()[0]
 PROFILE = "scripts/core-io-profiling-9q"
 D = date(2026, 6, 30)
 D_AFTER = date(2026, 7, 1)
+
+
+def award(store: Store, rules: RuleSet, *, as_of: date, dry_run: bool = False) -> AwardReport:
+    """Run the award as of a day, at the end of that day."""
+    return run_award(store, rules, as_of=as_of, now=datetime.combine(as_of, time(23, 59)),
+                     dry_run=dry_run)  # fmt: skip
 
 
 def person(cid: str, aid: str, **values: object) -> dict[str, object]:
@@ -154,9 +161,10 @@ def test_the_seed_plan_awards_its_points_on_hand_built_cases(store: Store) -> No
     }
     surveys = {k: v[2] for k, v in got.items() if k.startswith("survey-answered:")}
     # Eight surveys answered in 2026 at 2 points each; the cap keeps 10 a year: the first five.
-    assert surveys == {f"survey-answered:{PROFILE}:T1:0": 2, f"survey-answered:{PROFILE}:T2:0": 2,
-                       "survey-answered:nps:T3:0": 2, "survey-answered:nps:T4:0": 2,
-                       "survey-answered:nps:T5:0": 2}  # fmt: skip
+    assert surveys == {f"survey-answered:{PROFILE}:T1:k1:0": 2,
+                       f"survey-answered:{PROFILE}:T2:k2:0": 2,
+                       "survey-answered:nps:T3:k1:0": 2, "survey-answered:nps:T4:k1:0": 2,
+                       "survey-answered:nps:T5:k1:0": 2}  # fmt: skip
     assert {k: v for k, v in got.items() if "recommendation" in k} == {
         "internal-recommendation:R4:0": ("A", "k2", 5)
     }
@@ -225,6 +233,30 @@ def test_points_of_a_purchase_that_no_longer_counts_are_taken_back(store: Store)
     assert sum(r.reversed_entries for r in again.rules) == 0
 
 
+def test_a_merge_after_an_award_neither_pays_again_nor_takes_back(store: Store) -> None:
+    world(store)
+    award(store, PLAN, as_of=D)
+    a = schema.accounts
+    with store.begin() as conn:  # A (M's survivor) turns out a duplicate of Z: M → A → Z
+        conn.execute(a.insert().values(account_id="Z", name="Company Z"))
+        conn.execute(a.update().where(a.c.account_id == "A").values(merged_into="Z"))
+    again = award(store, PLAN, as_of=D)
+    assert (again.entries, sum(r.reversed_entries for r in again.rules)) == (0, 0)
+    o = schema.orders
+    with store.begin() as conn:  # a refund on the merged account is still taken back
+        conn.execute(o.update().where(o.c.order_id == "o1").values(status="refunded"))
+    taken = award(store, PLAN, as_of=D)
+    assert [(r.rule, r.reversed_points) for r in taken.rules if r.reversed_points] == [
+        ("revenue-on-time", 10)
+    ]
+
+
+def test_no_award_for_a_day_after_today(store: Store) -> None:
+    world(store)
+    with pytest.raises(InputError, match="after today"):
+        run_award(store, PLAN, as_of=date(2026, 7, 2), now=datetime(2026, 7, 1, 12))
+
+
 def test_a_dry_run_writes_nothing(store: Store) -> None:
     world(store)
     dry = award(store, PLAN, as_of=D, dry_run=True)
@@ -266,6 +298,19 @@ def test_bad_rules_are_refused_with_file_and_line() -> None:
     text += "     points: 1}]}\n"
     with pytest.raises(InputError, match="'has' belongs to contact_completeness rules"):
         parse_rules(text, "x.yaml")
+    head = "id: x\nname: X\n"
+    with pytest.raises(InputError, match="longer than a lifetime"):
+        parse_rules(head + "expires_after: 9000y\nrules: [{id: r, kind: registration, "
+                    "points: 1}]\n", "x.yaml")  # fmt: skip
+    with pytest.raises(InputError, match="a survey_answered rule has one level"):
+        parse_rules(head + "rules: [{id: r, kind: survey_answered, levels: [{points: 1}, "
+                    "{points: 9}]}]\n", "x.yaml")  # fmt: skip
+    with pytest.raises(InputError, match="level 1 asks nothing"):
+        parse_rules(head + "rules: [{id: r, kind: registration, levels: [{points: 1}, "
+                    "{sa: true, points: 9}]}]\n", "x.yaml")  # fmt: skip
+    with pytest.raises(InputError, match="target belongs to revenue_milestone rules"):
+        parse_rules(head + "rules: [{id: r, kind: registration, target: 2, points: 1}]\n",
+                    "x.yaml")  # fmt: skip
 
 
 def test_the_command_awards_once(store_url: str, tmp_path: Path) -> None:
@@ -314,6 +359,8 @@ def _revenue_level(start: int, orders: list[tuple[int, int]], day: int) -> int:
 
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+# Paid ahead of its start, awarded for a later day and then an earlier one: still paid.
+@example(contacts=[], agreements=[(False, 10, [(5, 100)])], days=[100, 7])
 @given(contacts=CONTACTS, agreements=AGREEMENTS,
        days=st.lists(st.integers(0, 220), min_size=1, max_size=3))  # fmt: skip
 def test_award_runs_are_idempotent_and_pay_each_subject_its_best_level(

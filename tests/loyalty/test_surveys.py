@@ -23,7 +23,6 @@ from carecycle.errors import InputError
 from carecycle.loyalty.rules import builtin_rule_sets
 from carecycle.loyalty.survey import all_surveys, net_promoter
 from carecycle.services import points, rewards
-from carecycle.services.award import award
 from carecycle.services.links import LinkError
 from carecycle.services.surveys import (
     AlreadyAnsweredError,
@@ -39,6 +38,7 @@ from carecycle.web.app import create_app
 from tests.intelligence.test_store_clv import cli_env
 from tests.intelligence.test_store_health import touch
 from tests.loyalty.commands import carecycle_command, loyalty_command
+from tests.loyalty.test_award import award
 from tests.services.planning_world import load
 
 SECRET = b"s" * 32
