@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     site_url: str = Field(
         "https://www.example.com", description="The business's own site, where emails link to."
     )
+    api_token: SecretStr | None = Field(
+        None,
+        description="Token the team's loyalty API asks for (`Authorization: Bearer TOKEN`); "
+        "without it that API is off.",
+    )
     link_secret: SecretStr | None = Field(
         None,
         description="Key that signs tracked and unsubscribe links (default: one made "

@@ -25,3 +25,7 @@ class StoreLockedError(StoreError):
 
 class InputError(CareCycleError):
     """An input file or argument cannot be used as given."""
+
+
+class NotFoundError(InputError):
+    """Something asked for by its id is not in the store."""

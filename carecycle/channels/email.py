@@ -141,6 +141,7 @@ def _context(
         "sender": sender,
         "track": _tracker(links, sender.site_url),
         "unsubscribe_url": links.unsubscribe(),
+        "survey_token": links.survey_token(),
         "open_pixel_url": links.open_pixel(),
         "language": language,
     }

@@ -96,10 +96,14 @@ class Links:
         """Return the signed unsubscribe address (a page, and RFC 8058 one-click POST)."""
         return self._url("u", LinkClaim("unsubscribe", self.touch_uid, self.contact_id))
 
+    def survey_token(self) -> str:
+        """Return the token that opens the touch's survey for its contact, once."""
+        return sign_claim(self.secret, LinkClaim("survey", self.touch_uid, self.contact_id))
+
     def survey(self) -> str:
         """Return the address of the touch's survey for its contact to answer once: the
-        JSON API the customer portal reads and posts to."""
-        return self._url("api/surveys", LinkClaim("survey", self.touch_uid, self.contact_id))
+        JSON API a survey page reads and posts to."""
+        return f"{self.base_url.rstrip('/')}/api/surveys/{quote(self.survey_token())}"
 
 
 def portal_token(secret: bytes, contact_id: str) -> str:

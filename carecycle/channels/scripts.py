@@ -32,6 +32,7 @@ from carecycle.errors import InputError
 # Every call can end in these, whatever the script is about.
 BASE_OUTCOMES = ("reached", "not_reached", "wrong_number", "call_back")
 PLACEHOLDERS = ("contact_name", "account_name", "agent")
+TEXT_ANSWER_LENGTH = 4000
 _YES = {"yes", "y", "true", "是"}
 _NO = {"no", "n", "false", "否"}
 _CONTENT = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*$")
@@ -273,7 +274,16 @@ def _normalise(question: Question, raw: object) -> str | None:
         return _yesno(question, raw)
     if question.kind == "number":
         return _number(question, raw)
-    return str(raw).strip()
+    return _text(question, raw)
+
+
+def _text(question: Question, raw: object) -> str:
+    text = str(raw).strip()
+    if len(text) > TEXT_ANSWER_LENGTH:
+        raise AnswerError(f"{question.id}: at most {TEXT_ANSWER_LENGTH:,} characters")
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in text):
+        raise AnswerError(f"{question.id}: control characters are not allowed")
+    return text
 
 
 def _choice(question: Question, value: str) -> str:

@@ -247,11 +247,12 @@ def tiers(
     """Review every account's tier as of a day: up at once, down after the grace period."""
     from carecycle.cli import runtime
     from carecycle.services.tiers import review_tiers
+    from carecycle.times import utc_now
 
     day = parse_day(as_of, "--as-of")
     with runtime() as rt:
         found = review_tiers(rt.store, _tiers(rules, rt.settings.loyalty_rules), as_of=day,
-                             dry_run=dry_run)  # fmt: skip
+                             now=utc_now(), dry_run=dry_run)  # fmt: skip
     if as_json:
         print_json({"as_of": found.as_of, "dry_run": dry_run, "counts": found.counts,
                     "moves": found.moves(), "events": found.events})  # fmt: skip

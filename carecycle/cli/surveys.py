@@ -68,7 +68,9 @@ def link(
 
 @surveys_group.command("answer")
 def answer(
-    token: Annotated[str, typer.Argument(help="The token of the survey link (after /s/).")],
+    token: Annotated[
+        str, typer.Argument(help="The token of the survey link (after /api/surveys/).")
+    ],
     answers: Annotated[
         list[str], typer.Option("--answer", help="An answer QUESTION=VALUE (repeatable).")
     ],

@@ -35,6 +35,22 @@ def owned_by_survivor(table: Any, tables: Tables, key: str = "account_id") -> An
     return joined.mutate(**{key: survivor}).drop("owner", "survivor")
 
 
+def survivor_map(tables: Tables) -> dict[str, str]:
+    """Return each merged account's survivor, following merges to the last (merged
+    accounts are few: a dictionary holds them)."""
+    accounts = tables["accounts"]
+    merged = accounts.filter(accounts.merged_into.notnull()).select("account_id", "merged_into")
+    parent = {r["account_id"]: r["merged_into"] for r in merged.to_pyarrow().to_pylist()}
+    found: dict[str, str] = {}
+    for account in parent:
+        seen, at = {account}, parent[account]
+        while at in parent and at not in seen:
+            seen.add(at)
+            at = parent[at]
+        found[account] = at
+    return found
+
+
 def live_agreements(tables: Tables, as_of: date) -> Any:
     """Return agreements started by as_of and not cancelled, owned by live survivors."""
     agreements = tables["agreements"]

@@ -21,7 +21,7 @@ from scipy import stats
 
 from carecycle.channels.scripts import Question, Text, load_script_file, scripts_dir
 from carecycle.datafile import parse_model, read_text
-from carecycle.errors import InputError
+from carecycle.errors import InputError, NotFoundError
 from carecycle.intelligence.ladder import PASSIVE_FROM, PROMOTER_FROM
 
 
@@ -33,6 +33,7 @@ class Survey(BaseModel):
     id: str
     title: Text
     intro: Text | None = None
+    contents: tuple[str, ...] = ()  # touch contents that carry this survey
     questions: tuple[Question, ...]
 
     @field_validator("questions")
@@ -68,11 +69,24 @@ def all_surveys() -> dict[str, Survey]:
     return found
 
 
+def survey_of(content: str) -> Survey:
+    """Return the survey a touch's content carries: the survey of that id, or the one that
+    names the content among its `contents`; raise NotFoundError when none does."""
+    found = all_surveys()
+    if content in found:
+        return found[content]
+    carrying = [s for s in found.values() if content in s.contents]
+    if not carrying:
+        raise NotFoundError(f"no survey for touch content {content!r}: a survey id "
+                            f"({', '.join(found)}) or a survey's `contents`")  # fmt: skip
+    return carrying[0]
+
+
 def find_survey(survey_id: str) -> Survey:
     """Return a survey by id, or raise InputError naming those there are."""
     found = all_surveys()
     if survey_id not in found:
-        raise InputError(f"no survey {survey_id!r}: one of {', '.join(found)}")
+        raise NotFoundError(f"no survey {survey_id!r}: one of {', '.join(found)}")
     return found[survey_id]
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from carecycle.loyalty.durations import Duration, DurationField
 
 UP, DOWN, ENTERED = "upgrade", "downgrade", "entered"
+REGRADED = "regraded"  # its tier left the rules: placed where its points reach
 _SLUG = r"^[a-z][a-z0-9_-]*$"
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from carecycle.engine.facts import live_agreements, owned_by_survivor
+from carecycle.engine.facts import live_agreements, owned_by_survivor, survivor_map
 from carecycle.errors import InputError
 from carecycle.loyalty.ledger import EARN
 from carecycle.loyalty.rules import Level, Rule, RuleSet, weighted
@@ -84,10 +84,10 @@ def award(
     if as_of > now.date():
         raise InputError(f"cannot award for {as_of}: it is after today ({now.date()})")
     after = datetime.combine(as_of + timedelta(days=1), time())
-    with points.awarding(store):
+    with points.exclusive(store, "award"):
         tables = store.tables()
         live = _live_accounts(tables)
-        survivors = _survivors(tables)
+        survivors = survivor_map(tables)
         earned = points.earned_entries(store, [r.id for r in rules.rules])
         found: list[RuleAward] = []
         writes: list[pa.Table] = []
@@ -196,21 +196,6 @@ def _by_survivor(rule: Rule, subject: str, survivors: dict[str, str]) -> str:
     return subject
 
 
-def _survivors(tables: Tables) -> dict[str, str]:
-    """Return each merged account's survivor, following merges to the live account."""
-    accounts = tables["accounts"]
-    merged = accounts.filter(accounts.merged_into.notnull()).select("account_id", "merged_into")
-    parent = {r["account_id"]: r["merged_into"] for r in merged.to_pyarrow().to_pylist()}
-    found: dict[str, str] = {}
-    for account in parent:
-        seen, at = {account}, parent[account]
-        while at in parent and at not in seen:
-            seen.add(at)
-            at = parent[at]
-        found[account] = at
-    return found
-
-
 def _reverse(
     store: Store,
     rule: Rule,
@@ -240,10 +225,10 @@ def _reverse(
             continue
         earned_key = key.removeprefix(f"{EARN}:")
         taken = points.reversible(store, earned_key=earned_key, moment=moment)
-        if taken and not dry_run:
+        if not dry_run:
             why = f"{rule.title}: the purchase no longer counts"
             posted = points.reverse(store, earned_key=earned_key, occurred_at=moment, reason=why)
-            taken = -posted.points if posted is not None and posted.new else 0
+            taken = -posted.points if posted.new else 0
         entries += bool(taken)
         total += taken
     return entries, total

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 
-from carecycle.errors import InputError
+from carecycle.errors import InputError, NotFoundError
 from carecycle.loyalty.ledger import (
     ADJUST,
     EARN,
@@ -49,7 +49,7 @@ from carecycle.store.db import Store
 from carecycle.times import utc_now
 
 _DUCKDB = threading.Lock()
-_AWARDS = threading.Lock()
+_RUNS: dict[str, threading.Lock] = {}
 ENGINE = "rules"  # the actor of points the earning rules award
 MAX_KEY = 200  # the stored key's column
 MAX_POINTS = 1_000_000_000
@@ -165,10 +165,10 @@ def adjust(
         return _take(conn, draft, reason=reason, actor=actor)
 
 
-def reverse(store: Store, *, earned_key: str, occurred_at: datetime, reason: str) -> Posted | None:
+def reverse(store: Store, *, earned_key: str, occurred_at: datetime, reason: str) -> Posted:
     """Take back what remains of the points earned under `earned_key` (its purchase was
-    refunded or cancelled); points already redeemed stay redeemed. Return None when
-    nothing remains to take."""
+    refunded or cancelled) — with what a cancelled redemption gave back of them; points
+    already redeemed stay redeemed. Reversing again returns the entry already written."""
     _check_text(reason=reason)
     lot_id = entry_id(stored_key(EARN, "", earned_key))
     e = schema.points_entries
@@ -183,13 +183,33 @@ def reverse(store: Store, *, earned_key: str, occurred_at: datetime, reason: str
             return found
         _expire(conn, row.account_id, occurred_at)
         lots = _lots(conn, row.account_id, occurred_at)
-        lot = next((x for x in lots if x.entry_id == lot_id), None)
-        if lot is None or lot.remaining <= 0 or not lot.live_at(occurred_at):
-            return None
+        taken = _reversal(conn, row.account_id, lot_id, lots, occurred_at)
+        # Written even when nothing remains to take (0 points): the refund stays on record,
+        # so a redemption cancelled later does not give its points back.
+        contact = next((x.contact_id for x in lots if x.entry_id == lot_id), None)
         # Taking back is allowed from an account merged since: its points stay its own.
-        return _post(conn, replace(draft, contact_id=lot.contact_id, points=-lot.remaining),
-                     reason=reason, actor=None, allocations=[(lot.entry_id, lot.remaining)],
+        return _post(conn, replace(draft, contact_id=contact, points=-sum(n for _, n in taken)),
+                     reason=reason, actor=None, allocations=taken,
                      check_account=False)  # fmt: skip
+
+
+def _reversal(
+    conn: sa.Connection, account_id: str, lot_id: str, lots: list[Lot], moment: datetime
+) -> list[tuple[str, int]]:
+    """Return what a reversal of an earned lot takes at `moment`: what remains of the lot
+    and of the lots cancelled redemptions gave back of it, those not expired."""
+    e = schema.points_entries
+    returned = set(conn.execute(
+        sa.select(e.c.entry_id).where(e.c.kind == RETURN, e.c.account_id == account_id,
+                                      e.c.source_key.like(f"%:{lot_id}"))
+    ).scalars())  # fmt: skip
+    return [
+        (x.entry_id, x.remaining)
+        for x in lots
+        if (x.entry_id == lot_id or x.entry_id in returned)
+        and x.remaining > 0
+        and x.live_at(moment)
+    ]
 
 
 def take(
@@ -228,13 +248,19 @@ def give_back(
         .where(a.c.entry_id == entry)
         .order_by(a.c.lot_id)
     ).all()
+    reversed_ = set(conn.execute(
+        sa.select(e.c.source_key).where(e.c.kind == REVERSE, e.c.account_id == taker.account_id)
+    ).scalars())  # fmt: skip
     given = 0
     for lot in lots:
         if lot.expires_at is not None and lot.expires_at <= occurred_at:
             continue
+        if f"{REVERSE}:{lot.lot_id}" in reversed_:
+            continue  # its purchase was refunded: those points do not come back
         draft = _Draft(taker.account_id, lot.contact_id, lot.points, RETURN,
                        f"{RETURN}:{entry}:{lot.lot_id}", occurred_at)  # fmt: skip
-        _post(conn, draft, expires_at=lot.expires_at, reason=reason, actor=actor)
+        _post(conn, draft, expires_at=lot.expires_at, reason=reason, actor=actor,
+              check_account=False)  # fmt: skip
         given += lot.points
     return given
 
@@ -275,6 +301,17 @@ def balance(store: Store, account_id: str, moment: datetime, contact_id: str | N
     with _holding(store, None) as conn:
         entries, allocations = _ledger(conn, account_id)
     return balance_at(entries, allocations, moment, contact_id)
+
+
+def known_account(store: Store, account_id: str) -> None:
+    """Raise NotFoundError unless the account is in the store (merged or not)."""
+    accounts = schema.accounts
+    with store.begin() as conn:
+        found = conn.execute(
+            sa.select(accounts.c.account_id).where(accounts.c.account_id == account_id)
+        ).first()
+    if found is None:
+        raise NotFoundError(f"no account {account_id!r} in the store")
 
 
 def statement(store: Store, account_id: str) -> list[dict[str, Any]]:
@@ -339,15 +376,15 @@ def write_earned(store: Store, rows: pa.Table) -> int:
 
 
 @contextmanager
-def awarding(store: Store) -> Iterator[None]:
-    """Hold the ledger's award lock: one award run at a time, from its first read to its
-    last write. On PostgreSQL a session advisory lock on a connection of its own; on
-    DuckDB (one process per store) a lock of the process."""
+def exclusive(store: Store, name: str) -> Iterator[None]:
+    """Hold one of the ledger's run locks (`award`, `tiers`): one such run at a time, from
+    its first read to its last write. On PostgreSQL a session advisory lock on a
+    connection of its own; on DuckDB (one process per store) a lock of the process."""
     if store.is_duckdb:
-        with _AWARDS:
+        with _RUNS.setdefault(name, threading.Lock()):
             yield
         return
-    key = sa.func.hashtext("carecycle.points:award")
+    key = sa.func.hashtext(f"carecycle.points:{name}")
     with store.engine.connect() as conn:
         conn.execute(sa.select(sa.func.pg_advisory_lock(key)))
         conn.commit()
@@ -360,16 +397,20 @@ def awarding(store: Store) -> Iterator[None]:
 
 def reversible(store: Store, *, earned_key: str, moment: datetime) -> int:
     """Return the points a reversal of what was earned under `earned_key` would take at
-    `moment`: what remains of it, if it has not expired (0 when already reversed)."""
+    `moment` (0 when already reversed)."""
     lot_id = entry_id(stored_key(EARN, "", earned_key))
     e = schema.points_entries
     with _holding(store, None) as conn:
         row = conn.execute(sa.select(e.c.account_id).where(e.c.entry_id == lot_id)).first()
         if row is None:
             return 0
+        done = conn.execute(
+            sa.select(e.c.entry_id).where(e.c.entry_id == entry_id(f"{REVERSE}:{lot_id}"))
+        ).first()
+        if done is not None:
+            return 0
         lots = _lots(conn, row.account_id, moment)
-    lot = next((x for x in lots if x.entry_id == lot_id), None)
-    return lot.remaining if lot is not None and lot.live_at(moment) else 0
+        return sum(n for _, n in _reversal(conn, row.account_id, lot_id, lots, moment))
 
 
 @contextmanager
@@ -465,7 +506,7 @@ def _check_account(conn: sa.Connection, account_id: str) -> None:
         sa.select(accounts.c.merged_into).where(accounts.c.account_id == account_id)
     ).first()
     if row is None:
-        raise InputError(f"no account {account_id!r} in the store")
+        raise NotFoundError(f"no account {account_id!r} in the store")
     if row.merged_into is not None:
         raise InputError(f"account {account_id} was merged into {row.merged_into}: use that")
 

@@ -13,10 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from carecycle.errors import InputError
 from carecycle.loyalty.tiers import Tiers
 from carecycle.services import points, rewards
-from carecycle.services.links import read_link
+from carecycle.services.links import LinkError, read_link
 from carecycle.services.tiers import account_tier
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -33,7 +32,7 @@ def portal_contact(store: Store, secret: bytes, token: str) -> tuple[str, str]:
             sa.select(c.c.account_id, c.c.merged_into).where(c.c.contact_id == claim.contact_id)
         ).first()
         if row is None:
-            raise InputError("this portal link is no longer valid: the contact is not known")
+            raise LinkError("this portal link is no longer valid: the contact is not known")
         survivor = row.merged_into or claim.contact_id
         account = conn.execute(
             sa.select(c.c.account_id).where(c.c.contact_id == survivor)

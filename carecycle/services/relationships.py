@@ -59,6 +59,8 @@ def read_relationships(store: Store, *, as_of: date, days: int) -> Relationships
     touches = owned_by_survivor(answered_touches(tables, window), tables)
     answers = owned_by_survivor(responses_in(tables, window), tables)
     sets = answers.select("account_id", "survey_id", "contact_id", "touch_uid").distinct()
+    # A survey answered through its touch's link also completes the touch: count it once.
+    sets = sets.anti_join(touches, sets.touch_uid == touches.touch_uid)
     referrals = followed(tables, as_of)
     inside = referrals.filter(referrals.internal, referrals.referred_on >= window.start)
     led = referrals.filter(referrals.led, referrals.bought_on >= window.start)

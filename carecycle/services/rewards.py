@@ -14,6 +14,7 @@ back as new lots with the expiry they had (those expired since stay taken).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import resources
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from carecycle.datafile import parse_model, read_text
-from carecycle.errors import InputError
+from carecycle.errors import InputError, NotFoundError
 from carecycle.services import points
 from carecycle.store import schema
 from carecycle.store.db import Store
@@ -33,6 +34,7 @@ REQUESTED, APPROVED, FULFILLED, CANCELLED = "requested", "approved", "fulfilled"
 # The moves a redemption can make, from each status.
 MOVES = {APPROVED: (REQUESTED,), FULFILLED: (APPROVED,), CANCELLED: (REQUESTED, APPROVED)}
 MAX_QUANTITY = 1000
+MAX_UNITS = 1_000_000
 
 
 class Reward(BaseModel):
@@ -44,10 +46,10 @@ class Reward(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = None
     points: int = Field(ge=1, le=points.MAX_POINTS)
-    stock: int | None = Field(default=None, ge=0, description="Units ever offered.")
+    stock: int | None = Field(default=None, ge=0, le=MAX_UNITS, description="Units ever offered.")
     valid_from: date | None = None
     valid_until: date | None = None
-    per_account: int | None = Field(default=None, ge=1)
+    per_account: int | None = Field(default=None, ge=1, le=MAX_UNITS)
     active: bool = True
 
     @model_validator(mode="after")
@@ -181,9 +183,11 @@ def request(
     with points.holding(store, account_id) as conn:
         found = _get(conn, redemption_id)
         if found is not None:
-            if found.reward_id != reward_id:
+            asked = (account_id, reward_id, quantity, contact_id)
+            if (found.account_id, found.reward_id, found.quantity, found.contact_id) != asked:
                 raise InputError(f"the key {key!r} already names a redemption of "
-                                 f"{found.reward_id}: give this one a key of its own")  # fmt: skip
+                                 f"{found.quantity} × {found.reward_id}: give this one a key "
+                                 "of its own")  # fmt: skip
             return found
         _hold_reward(store, conn, reward_id)
         item = _reward(conn, reward_id)
@@ -223,7 +227,7 @@ def move(
     with store.begin() as conn:
         found = _get(conn, redemption_id)
     if found is None:
-        raise InputError(f"no redemption {redemption_id!r}")
+        raise NotFoundError(f"no redemption {redemption_id!r}")
     with points.holding(store, found.account_id) as conn:
         found = _get(conn, redemption_id)
         assert found is not None
@@ -269,7 +273,7 @@ def _redemption_id(account_id: str, key: str) -> str:
     if not key.strip() or len(key) > 100:
         raise InputError("a redemption needs a key of 1 to 100 characters: asking twice "
                          "with one key redeems once")  # fmt: skip
-    return hashlib.md5(f"reward:{account_id}:{key}".encode()).hexdigest()
+    return hashlib.md5(json.dumps(["reward", account_id, key]).encode()).hexdigest()
 
 
 def _hold_reward(store: Store, conn: sa.Connection, reward_id: str) -> None:
@@ -285,7 +289,7 @@ def _reward(conn: sa.Connection, reward_id: str) -> Any:
     r = schema.rewards
     row = conn.execute(sa.select(r).where(r.c.reward_id == reward_id)).first()
     if row is None:
-        raise InputError(f"no reward {reward_id!r} in the catalogue")
+        raise NotFoundError(f"no reward {reward_id!r} in the catalogue")
     return row
 
 

@@ -21,8 +21,15 @@ import sqlalchemy as sa
 from carecycle.channels.calls import RetryRule
 from carecycle.channels.links import Links
 from carecycle.channels.scripts import validate_answers
-from carecycle.errors import InputError
-from carecycle.loyalty.survey import NetPromoter, Survey, find_survey, net_promoter
+from carecycle.errors import InputError, NotFoundError
+from carecycle.loyalty.survey import (
+    NetPromoter,
+    Survey,
+    all_surveys,
+    find_survey,
+    net_promoter,
+    survey_of,
+)
 from carecycle.measure.kpis.core import NPS_QUESTIONS
 from carecycle.services.links import read_link
 from carecycle.services.outcomes import Outcome, apply_outcome
@@ -74,8 +81,8 @@ def survey_link(store: Store, base_url: str, secret: bytes, touch_uid: str) -> s
             sa.select(t.c.contact_id, t.c.content).where(t.c.touch_uid == touch_uid)
         ).first()
     if row is None:
-        raise InputError(f"no touch {touch_uid!r}")
-    find_survey(row.content)
+        raise NotFoundError(f"no touch {touch_uid!r}")
+    survey_of(row.content)
     return Links(base_url, secret, touch_uid, row.contact_id).survey()
 
 
@@ -92,16 +99,17 @@ def open_survey(store: Store, secret: bytes, token: str) -> Invitation:
             .where(t.c.touch_uid == claim.touch_uid)
         ).first()  # fmt: skip
         if touch is None:
-            raise InputError(f"no touch {claim.touch_uid!r}: this survey is no longer open")
+            raise NotFoundError(f"no touch {claim.touch_uid!r}: this survey is no longer open")
+        survey = survey_of(touch.content)
         answered = conn.execute(
             sa.select(sa.func.min(r.c.answered_at)).where(
-                r.c.touch_uid == claim.touch_uid, r.c.survey_id == touch.content,
+                r.c.touch_uid == claim.touch_uid, r.c.survey_id == survey.id,
                 _same_contact(r.c.contact_id, claim.contact_id),
             )
         ).scalar()  # fmt: skip
     language = touch.language or touch.account_language or "en"
     return Invitation(touch.touch_uid, touch.account_id, claim.contact_id, language,
-                      find_survey(touch.content), answered)  # fmt: skip
+                      survey, answered)  # fmt: skip
 
 
 def answer_survey(
@@ -122,10 +130,14 @@ def answer_survey(
          "answered_at": now}
         for q, text in checked.items()
     ]  # fmt: skip
-    with store.begin() as conn:
-        conn.execute(schema.survey_responses.insert(), rows)
-        outcome = Outcome(invitation.touch_uid, "completed", now, source="survey")
-        apply_outcome(conn, outcome, retry=RetryRule())
+    try:
+        with store.begin() as conn:
+            conn.execute(schema.survey_responses.insert(), rows)
+            outcome = Outcome(invitation.touch_uid, "completed", now, source="survey")
+            apply_outcome(conn, outcome, retry=RetryRule())
+    except sa.exc.IntegrityError:
+        # Answered at the same moment by another request: the first answers stand.
+        raise AlreadyAnsweredError("this survey was answered already: thank you") from None
     return Invitation(invitation.touch_uid, invitation.account_id, invitation.contact_id,
                       invitation.language, invitation.survey, now)  # fmt: skip
 
@@ -166,21 +178,29 @@ def survey_results(store: Store, survey_id: str | None, *, as_of: date, days: in
     """Return the answers to a survey (every survey, when None) given in the `days` days up
     to `as_of`, per question; free text is counted, not listed."""
     survey = find_survey(survey_id) if survey_id is not None else None
+    found_id = survey.id if survey is not None else ""
     window = window_to(as_of, days)
     r = schema.survey_responses
-    query = sa.select(r.c.question_id, r.c.answer, r.c.touch_uid, r.c.contact_id,
-                      r.c.account_id).where(r.c.answered_at >= window.begin,
-                                            r.c.answered_at < window.after)  # fmt: skip
+    query = sa.select(
+        r.c.survey_id, r.c.question_id, r.c.answer, r.c.touch_uid, r.c.contact_id,
+        r.c.account_id,
+    ).where(r.c.answered_at >= window.begin, r.c.answered_at < window.after)  # fmt: skip
     if survey is not None:
         query = query.where(r.c.survey_id == survey.id)
     with store.begin() as conn:
         rows = conn.execute(query).all()
-    kinds = {q.id: q.kind for q in survey.questions} if survey is not None else {}
+    # Each answer's kind, from its survey: free text (or an answer to a survey no longer
+    # defined) is counted, never listed.
+    kinds = {(s.id, q.id): q.kind for s in all_surveys().values() for q in s.questions}
     by_question: dict[str, list[str]] = {}
+    texts: set[str] = set()
     for row in rows:
         by_question.setdefault(row.question_id, []).append(row.answer)
+        if kinds.get((row.survey_id, row.question_id), "text") == "text":
+            texts.add(row.question_id)
     results = tuple(
-        _question(q, answers, kinds.get(q)) for q, answers in sorted(by_question.items())
+        _question(q, answers, "text" if q in texts else kinds.get((found_id, q)))
+        for q, answers in sorted(by_question.items())
     )
     scores = np.array([float(x) for q, answers in by_question.items() if q in NPS_QUESTIONS
                        for x in answers if _number(x) is not None], dtype=float)  # fmt: skip

@@ -17,14 +17,16 @@ import numpy as np
 import pyarrow as pa
 import sqlalchemy as sa
 
-from carecycle.errors import InputError
+from carecycle.engine.facts import survivor_map
+from carecycle.errors import InputError, NotFoundError
 from carecycle.loyalty.ledger import ADJUST, EARN, REVERSE
-from carecycle.loyalty.tiers import Tier, Tiers, review
+from carecycle.loyalty.tiers import ENTERED, REGRADED, Tier, Tiers, review
+from carecycle.services import points
 from carecycle.store import schema
 from carecycle.store.db import Store
 from carecycle.times import add_months
 
-QUALIFYING = (EARN, ADJUST, REVERSE)  # spending points never costs a tier
+QUALIFYING = (EARN, ADJUST)  # spending points never costs a tier; taking back does
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,21 @@ def window_start(tiers: Tiers, as_of: date) -> datetime:
     return datetime.combine(start, time())
 
 
-def review_tiers(store: Store, tiers: Tiers, *, as_of: date, dry_run: bool = False) -> TierReview:
+def review_tiers(
+    store: Store, tiers: Tiers, *, as_of: date, now: datetime, dry_run: bool = False
+) -> TierReview:
     """Review every live account's tier as of the end of `as_of` and write the result
-    (not on a dry run)."""
+    (not on a dry run). Points of accounts merged into an account count as its own. A
+    review holds the ledger's tiers lock, so two at once are taken one after the other."""
+    if as_of > now.date():
+        raise InputError(f"cannot review tiers for {as_of}: it is after today ({now.date()})")
+    with points.exclusive(store, "tiers"):
+        return _review(store, tiers, as_of, dry_run)
+
+
+def _review(store: Store, tiers: Tiers, as_of: date, dry_run: bool) -> TierReview:
     t, a = schema.loyalty_tiers, schema.accounts
+    survivors = survivor_map(store.tables())
     with store.begin() as conn:
         last = conn.execute(sa.select(sa.func.max(t.c.reviewed_on))).scalar()
         if last is not None and as_of < last:
@@ -103,7 +116,7 @@ def review_tiers(store: Store, tiers: Tiers, *, as_of: date, dry_run: bool = Fal
         ids: list[str] = list(conn.execute(
             sa.select(a.c.account_id).where(a.c.merged_into.is_(None)).order_by(a.c.account_id)
         ).scalars())  # fmt: skip
-        earned = _qualifying(conn, tiers, as_of)
+        earned = _qualifying(conn, tiers, as_of, survivors)
         held = {r.account_id: r for r in conn.execute(sa.select(t))}
     qualifying = np.array([earned.get(i, 0) for i in ids], dtype=np.int64)
     current = np.array([tiers.index(held[i].tier) if i in held else -1 for i in ids],
@@ -112,16 +125,21 @@ def review_tiers(store: Store, tiers: Tiers, *, as_of: date, dry_run: bool = Fal
                      dtype="datetime64[D]")  # fmt: skip
     done = review(tiers, as_of, qualifying, current, below)
     names = [x.id for x in tiers.levels]
-    events = tuple(
-        TierEvent(ids[k], as_of, str(done.event[k]),
-                  names[current[k]] if current[k] >= 0 else _gone(held, ids[k]),
-                  names[done.tier[k]], int(qualifying[k]))
-        for k in np.flatnonzero(done.event != "").tolist()
-    )  # fmt: skip
+    events = []
+    for k in np.flatnonzero(done.event != "").tolist():
+        kind, before = str(done.event[k]), names[current[k]] if current[k] >= 0 else None
+        if kind == ENTERED and ids[k] in held:
+            # Its tier is no longer in the rules: placed where its points reach.
+            kind, before = REGRADED, held[ids[k]].tier
+        elif kind == ENTERED and done.tier[k] == 0:
+            continue  # everyone starts in the first tier: no event to recognise
+        events.append(TierEvent(ids[k], as_of, kind, before, names[done.tier[k]],
+                                int(qualifying[k])))  # fmt: skip
     if not dry_run:
-        _write(store, ids, done.tier, done.below_since, qualifying, names, held, as_of, events)
+        _write(store, ids, done.tier, done.below_since, qualifying, names, held, as_of,
+               tuple(events))  # fmt: skip
     counts = {name: int((done.tier == k).sum()) for k, name in enumerate(names)}
-    return TierReview(as_of, counts, events, dry_run)
+    return TierReview(as_of, counts, tuple(events), dry_run)
 
 
 def account_tier(store: Store, tiers: Tiers, account_id: str) -> AccountTier:
@@ -137,7 +155,7 @@ def account_tier(store: Store, tiers: Tiers, account_id: str) -> AccountTier:
                 schema.accounts.c.account_id == account_id)
         ).first()  # fmt: skip
     if known is None:
-        raise InputError(f"no account {account_id!r} in the store")
+        raise NotFoundError(f"no account {account_id!r} in the store")
     place = tiers.index(row.tier) if row is not None else -1
     tier = tiers.levels[place] if place >= 0 else None
     upper = tiers.levels[place + 1] if 0 <= place < len(tiers.levels) - 1 else None
@@ -152,16 +170,37 @@ def account_tier(store: Store, tiers: Tiers, account_id: str) -> AccountTier:
     )  # fmt: skip
 
 
-def _qualifying(conn: sa.Connection, tiers: Tiers, as_of: date) -> dict[str, int]:
-    e = schema.points_entries
+def _qualifying(
+    conn: sa.Connection, tiers: Tiers, as_of: date, survivors: dict[str, str]
+) -> dict[str, int]:
+    """Return each account's qualifying points: earned and adjusted in the window, less
+    what was taken back by the day of the points earned in the window (points earned
+    before it and taken back now do not count twice)."""
+    e, a = schema.points_entries, schema.points_allocations
+    start = window_start(tiers, as_of)
     after = datetime.combine(as_of + timedelta(days=1), time())
-    rows = conn.execute(
+    added = conn.execute(
         sa.select(e.c.account_id, sa.func.sum(e.c.points))
-        .where(e.c.kind.in_(QUALIFYING), e.c.occurred_at >= window_start(tiers, as_of),
-               e.c.occurred_at < after)
+        .where(e.c.kind.in_(QUALIFYING), e.c.occurred_at >= start, e.c.occurred_at < after)
         .group_by(e.c.account_id)
-    )  # fmt: skip
-    return {account: max(0, int(n)) for account, n in rows}
+    ).all()  # fmt: skip
+    lot = e.alias("lot")
+    taken = conn.execute(
+        sa.select(e.c.account_id, sa.func.sum(a.c.points))
+        .select_from(e.join(a, a.c.entry_id == e.c.entry_id)
+                     .join(lot, lot.c.entry_id == a.c.lot_id))
+        .where(e.c.kind == REVERSE, e.c.occurred_at < after, lot.c.kind.in_(QUALIFYING),
+               lot.c.occurred_at >= start, lot.c.occurred_at < after)
+        .group_by(e.c.account_id)
+    ).all()  # fmt: skip
+    found: dict[str, int] = {}
+    for account, n in added:
+        owner = survivors.get(account, account)
+        found[owner] = found.get(owner, 0) + int(n)
+    for account, n in taken:
+        owner = survivors.get(account, account)
+        found[owner] = found.get(owner, 0) - int(n)
+    return {account: max(0, n) for account, n in found.items()}
 
 
 def _day(value: date | None) -> Any:

@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 
 from carecycle import __version__
 from carecycle.bootstrap import Runtime
-from carecycle.errors import CareCycleError
+from carecycle.errors import CareCycleError, NotFoundError
 from carecycle.services.links import LinkError
 from carecycle.services.surveys import AlreadyAnsweredError
 from carecycle.times import utc_now
 from carecycle.web.deps import AppState
 from carecycle.web.routes import calls, loyalty, tracking
+from carecycle.web.routes.loyalty import NotAllowedError
 
 
 def create_app(runtime: Runtime, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
@@ -31,11 +32,17 @@ def create_app(runtime: Runtime, *, clock: Callable[[], datetime] = utc_now) -> 
     return app
 
 
+# The status of each kind of user error; any other is 400.
+STATUSES: tuple[tuple[type[Exception], int], ...] = (
+    (NotFoundError, 404), (AlreadyAnsweredError, 409), (LinkError, 403),
+    (NotAllowedError, 401),
+)  # fmt: skip
+
+
 async def _user_error(request: Request, exc: Exception) -> JSONResponse:
-    status = 404 if str(exc).startswith(("no touch", "no account", "no redemption", "no reward")) \
-        else 409 if isinstance(exc, AlreadyAnsweredError) else 400  # fmt: skip
-    if isinstance(exc, LinkError):
-        status = 403
+    status = next((code for kind, code in STATUSES if isinstance(exc, kind)), 400)
+    if status == 400 and str(exc).startswith("no touch"):
+        status = 404
     return JSONResponse({"error": str(exc)}, status_code=status)
 
 

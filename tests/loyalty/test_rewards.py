@@ -85,7 +85,7 @@ def test_a_redemption_moves_from_requested_to_fulfilled(store: Store, tmp_path: 
     assert done.approved_at == day(2)
     with pytest.raises(InputError, match="is fulfilled: it cannot be cancelled"):
         rewards.move(store, made.redemption_id, "cancelled", actor="Li", now=day(4))
-    with pytest.raises(InputError, match="key 'r1' already names a redemption of book"):
+    with pytest.raises(InputError, match="key 'r1' already names a redemption of 2 × book"):
         ask(store, "A", "mug", "r1")
 
 
@@ -195,3 +195,34 @@ def test_the_commands_run_the_catalogue(store_url: str, tmp_path: Path) -> None:
     assert [(r["status"], r["note"]) for r in shown] == [("fulfilled", "posted")]
     too_many = run("request", "F", "renewal-discount", "--key", "k2", ok=False)
     assert "150 points asked for, 70 held" in too_many.stderr
+
+
+def test_points_of_a_refunded_purchase_never_come_back(store: Store, tmp_path: Path) -> None:
+    catalogue(store, tmp_path)
+    accounts(store, "A", "B", "S")
+    for name in ("A", "B"):
+        earn(store, name, 20, f"purchase-{name}", 0, None)
+    # A: refunded, then the redemption cancelled; B: cancelled, then refunded.
+    first = ask(store, "A", "pass", "a", at=1)
+    points.reverse(store, earned_key="purchase-A", occurred_at=day(2), reason="refund")
+    assert (
+        rewards.move(store, first.redemption_id, "cancelled", actor="Li", now=day(3)).returned == 0
+    )
+    second = ask(store, "B", "pass", "b", at=1)
+    rewards.move(store, second.redemption_id, "cancelled", actor="Li", now=day(2))
+    taken = points.reverse(store, earned_key="purchase-B", occurred_at=day(3), reason="refund")
+    assert taken is not None
+    assert taken.points == -20
+    assert points.balance(store, "A", day(4)) == points.balance(store, "B", day(4)) == 0
+
+
+def test_a_merged_accounts_redemption_can_be_cancelled(store: Store, tmp_path: Path) -> None:
+    catalogue(store, tmp_path)
+    accounts(store, "A", "S")
+    earn(store, "A", 20, "a1", 0, None)
+    made = ask(store, "A", "mug", "m")
+    with store.begin() as conn:
+        a = schema.accounts
+        conn.execute(a.update().where(a.c.account_id == "A").values(merged_into="S"))
+    back = rewards.move(store, made.redemption_id, "cancelled", actor="Li", now=day(2))
+    assert back.returned == 10

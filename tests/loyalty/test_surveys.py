@@ -5,6 +5,7 @@ DuckDB and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from carecycle.loyalty.rules import builtin_rule_sets
 from carecycle.loyalty.survey import all_surveys, net_promoter
 from carecycle.services import points, rewards
 from carecycle.services.links import LinkError
+from carecycle.services.relationships import read_relationships
 from carecycle.services.surveys import (
     AlreadyAnsweredError,
     answer_survey,
@@ -38,7 +40,8 @@ from carecycle.web.app import create_app
 from tests.intelligence.test_store_clv import cli_env
 from tests.intelligence.test_store_health import touch
 from tests.loyalty.commands import carecycle_command, loyalty_command
-from tests.loyalty.test_award import award
+from tests.loyalty.test_award import award, paid
+from tests.loyalty.test_tiers import NOON
 from tests.services.planning_world import load
 
 SECRET = b"s" * 32
@@ -75,7 +78,9 @@ def world(store: Store) -> None:
                   {"contact_id": "k2", "account_id": "A", "name": "Wang"}],
         touches=[touch("T1", "A", "2026-04-01") | {"contact_id": "k1", "content": "surveys/nps"},
                  touch("T2", "A", "2026-04-01") | {"contact_id": "k2", "content": "surveys/nps"},
-                 touch("T3", "A", "2026-04-01") | {"contact_id": "k2", "content": "welcome/x"}],
+                 touch("T3", "A", "2026-04-01") | {"contact_id": "k2", "content": "welcome/x"},
+                 touch("T4", "A", "2026-04-01") | {"contact_id": "k2",
+                                                   "content": "advocacy/nps-survey"}],
     )  # fmt: skip
 
 
@@ -107,8 +112,43 @@ def test_a_contact_answers_their_touchs_survey_once(store: Store) -> None:
     assert sorted(answers) == [("nps", "9", "k1"), ("reason", "Fast support", "k1")]
     with pytest.raises(LinkError, match="not valid"):
         open_survey(store, SECRET, token[:-2] + "xx")
-    with pytest.raises(InputError, match="no survey 'welcome/x'"):
+    with pytest.raises(InputError, match="no survey for touch content 'welcome/x'"):
         survey_link(store, "https://care.example.com", SECRET, "T3")
+    # The NPS email of the subscription lifecycle carries surveys/nps.
+    nps_email = open_survey(store, SECRET, token_of(survey_link(store, "https://x", SECRET, "T4")))
+    assert nps_email.survey.id == "surveys/nps"
+    with pytest.raises(AnswerError, match="control characters"):
+        answer_survey(store, SECRET, token_of(survey_link(store, "https://x", SECRET, "T4")),
+                      {"nps": "9", "reason": "a\x00b"}, now=NOW)  # fmt: skip
+    # Answered through its link, a survey counts once among the exchanges.
+    order, line = paid("o1", "A", None, "2026-01-05", 100)
+    load(store, orders=[order], order_lines=[line])
+    found = read_relationships(store, as_of=date(2026, 5, 31), days=365)
+    assert found.scores["communication"].tolist() == [1.0]
+
+
+def test_answers_at_once_count_once(store: Store) -> None:
+    if store.is_duckdb:
+        pytest.skip("DuckDB serves one request at a time (the web app holds its lock)")
+    world(store)
+    token = token_of(survey_link(store, "https://x", SECRET, "T1"))
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def answer() -> None:
+        barrier.wait()
+        try:
+            answer_survey(store, SECRET, token, {"nps": "7"}, now=NOW)
+            outcomes.append("ok")
+        except AlreadyAnsweredError:
+            outcomes.append("again")
+
+    threads = [threading.Thread(target=answer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["again"] * 3 + ["ok"]
 
 
 def test_results_give_each_question_and_the_net_promoter_score(store: Store) -> None:
@@ -132,8 +172,9 @@ def api(store: Store, tmp_path: Path) -> Iterator[TestClient]:
     points.earn(store, account_id="A", points=100, rule="test", source_key="a1",
                 occurred_at=datetime(2026, 4, 1), expires_at=None)  # fmt: skip
     rewards.load_catalogue(store, rewards.read_catalogue("sample"), now=NOW)
-    review_tiers(store, PLAN.tiers, as_of=date(2026, 4, 30))  # type: ignore[arg-type]
-    settings = load_settings(outbox_dir=tmp_path / "out", link_secret=SECRET.decode())
+    review_tiers(store, PLAN.tiers, now=NOON, as_of=date(2026, 4, 30))  # type: ignore[arg-type]
+    settings = load_settings(outbox_dir=tmp_path / "out", link_secret=SECRET.decode(),
+                             api_token="team-secret")  # fmt: skip
     with TestClient(create_app(Runtime(settings=settings, store=store), clock=lambda: NOW)) as c:
         yield c
 
@@ -161,9 +202,14 @@ def test_the_api_serves_surveys_and_the_customer_portal(api: TestClient, store: 
     assert short.status_code == 400
     assert "150 points asked for, 20 held" in short.json()["error"]
     rid = made.json()["redemption_id"]
+    assert api.get("/api/loyalty/redemptions").status_code == 401  # the team's API needs a token
+    api.headers["Authorization"] = "Bearer team-secret"
     moved = api.post(f"/api/loyalty/redemptions/{rid}/cancel", json={"actor": "Li"})
     assert (moved.json()["status"], moved.json()["returned"]) == ("cancelled", 80)
     assert api.get("/api/loyalty/accounts/A").json()["balance"] == 100
+    assert api.get("/api/loyalty/accounts/NOPE").status_code == 404
+    assert api.post(f"/api/portal/{portal}/redemptions",
+                    json={"reward_id": "tech\u0000", "key": "x"}).status_code == 422  # fmt: skip
     assert (
         api.post(f"/api/loyalty/redemptions/{rid}/approve", json={"actor": "Li"}).status_code == 400
     )

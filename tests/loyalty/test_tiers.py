@@ -15,6 +15,7 @@ from carecycle.loyalty.rules import builtin_rule_sets, parse_rules
 from carecycle.loyalty.tiers import DOWN, ENTERED, UP, review
 from carecycle.services import points
 from carecycle.services.tiers import account_tier, review_tiers
+from carecycle.store import schema
 from carecycle.store.db import Store
 from tests.intelligence.test_store_clv import cli_env
 from tests.loyalty.commands import loyalty_command
@@ -23,6 +24,7 @@ from tests.services.planning_world import load
 TIERS = builtin_rule_sets()[0].tiers
 assert TIERS is not None
 NAT = np.datetime64("NaT", "D")
+NOON = datetime(2026, 12, 1, 12)  # reviews run on this day
 MEMBER, SILVER, GOLD, PLATINUM = range(4)
 
 
@@ -102,20 +104,20 @@ def world(store: Store) -> None:
 
 def test_a_review_sets_tiers_from_the_points_earned_lately(store: Store) -> None:
     world(store)
-    first = review_tiers(store, TIERS, as_of=date(2026, 3, 1))
+    first = review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 1))
     assert first.counts == {"member": 2, "silver": 1, "gold": 1, "platinum": 0}
-    assert first.moves() == {"entered": 4}
-    again = review_tiers(store, TIERS, as_of=date(2026, 3, 1))
+    assert first.moves() == {"entered": 2}  # A and C; B and D start in the first tier
+    again = review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 1))
     assert (again.events, again.counts) == ((), first.counts)
     earn(store, "B", 20, "b2", "2026-03-05")  # 60: silver, a recognition
     points.reverse(store, earned_key="a1", occurred_at=at("2026-03-06"), reason="refund")
-    later = review_tiers(store, TIERS, as_of=date(2026, 3, 10))
+    later = review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 10))
     assert [(e.account_id, e.kind, e.from_tier, e.to_tier, e.points) for e in later.events] == [
         ("B", "upgrade", "member", "silver", 60)
     ]
     a = account_tier(store, TIERS, "A")
     assert (a.tier and a.tier.id, a.points, a.below_since) == ("gold", 0, date(2026, 3, 10))
-    down = review_tiers(store, TIERS, as_of=date(2026, 6, 10))
+    down = review_tiers(store, TIERS, now=NOON, as_of=date(2026, 6, 10))
     assert [(e.account_id, e.kind, e.to_tier) for e in down.events] == [
         ("A", "downgrade", "silver")
     ]
@@ -125,17 +127,45 @@ def test_a_review_sets_tiers_from_the_points_earned_lately(store: Store) -> None
         "gold",
         90,
     )
-    assert [e.kind for e in b.history] == ["upgrade", "entered"]
+    assert [e.kind for e in b.history] == ["upgrade"]
     with pytest.raises(InputError, match="last reviewed on 2026-06-10"):
-        review_tiers(store, TIERS, as_of=date(2026, 6, 1))
+        review_tiers(store, TIERS, now=NOON, as_of=date(2026, 6, 1))
     with pytest.raises(InputError, match="no account 'Z'"):
         account_tier(store, TIERS, "Z")
 
 
+def test_merged_points_count_and_old_points_taken_back_do_not(store: Store) -> None:
+    world(store)
+    earn(store, "D", 200, "d-old", "2025-01-10")  # outside the window by March 2026
+    earn(store, "D", 160, "d1", "2026-01-10")  # gold
+    points.reverse(store, earned_key="d-old", occurred_at=at("2026-02-01"), reason="refund")
+    a = schema.accounts
+    with store.begin() as conn:  # B turns out a duplicate of C: 40 + 60 = 100, silver
+        conn.execute(a.update().where(a.c.account_id == "B").values(merged_into="C"))
+    review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 1))
+    d, c = account_tier(store, TIERS, "D"), account_tier(store, TIERS, "C")
+    assert (d.tier and d.tier.id, d.points) == ("gold", 160)
+    assert (c.tier and c.tier.id, c.points) == ("silver", 100)
+
+
+def test_an_account_whose_tier_left_the_rules_is_regraded(store: Store) -> None:
+    world(store)
+    review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 1))
+    t = schema.loyalty_tiers
+    with store.begin() as conn:
+        conn.execute(t.update().where(t.c.account_id == "A").values(tier="diamond"))
+    moved = review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 2))
+    assert [(e.account_id, e.kind, e.from_tier, e.to_tier) for e in moved.events] == [
+        ("A", "regraded", "diamond", "gold")
+    ]
+    with pytest.raises(InputError, match="after today"):
+        review_tiers(store, TIERS, now=NOON, as_of=date(2026, 12, 2))
+
+
 def test_a_dry_run_writes_nothing(store: Store) -> None:
     world(store)
-    dry = review_tiers(store, TIERS, as_of=date(2026, 3, 1), dry_run=True)
-    assert dry.moves() == {"entered": 4}
+    dry = review_tiers(store, TIERS, now=NOON, as_of=date(2026, 3, 1), dry_run=True)
+    assert dry.moves() == {"entered": 2}
     assert account_tier(store, TIERS, "A").tier is None
 
 
@@ -146,7 +176,7 @@ def test_the_commands_review_and_show_tiers(store_url: str, tmp_path: Path) -> N
 
     shown = json.loads(run("tiers", "--as-of", "2026-03-01", "--json"))
     assert shown["counts"]["gold"] == 1
-    assert shown["moves"] == {"entered": 4}
+    assert shown["moves"] == {"entered": 2}
     a = json.loads(run("tier", "A", "--json"))
     assert (a["tier"]["id"], a["next_tier"]["id"], a["points_to_next"]) == ("gold", "platinum", 240)
     assert "A named customer care contact" in run("tier", "A")
