@@ -192,7 +192,7 @@ def test_the_api_serves_surveys_and_the_customer_portal(api: TestClient, store: 
     assert bad.status_code == 422
     portal = portal_token(SECRET, "k2")
     mine = api.get(f"/api/portal/{portal}").json()
-    assert (mine["balance"], mine["tier"]["tier"]["id"]) == (100, "silver")
+    assert (mine["balance"], mine["tier"]["tier"]["id"]) == (100, "platinum")
     assert {r["reward_id"] for r in mine["rewards"]} >= {"tech-book", "health-check"}
     made = api.post(f"/api/portal/{portal}/redemptions",
                     json={"reward_id": "health-check", "key": "k2-1"})  # fmt: skip

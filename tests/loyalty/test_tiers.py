@@ -21,7 +21,23 @@ from tests.intelligence.test_store_clv import cli_env
 from tests.loyalty.commands import loyalty_command
 from tests.services.planning_world import load
 
-TIERS = builtin_rule_sets()[0].tiers
+# Tiers of their own, apart from the built-in plan's: thresholds in round hundreds.
+RULES_TEXT = """
+id: tiered
+name: Tiered
+rules: [{id: r, kind: registration, points: 1}]
+tiers:
+  window: 12mo
+  grace: 3mo
+  steps: 1
+  levels:
+    - {id: member, name: Member, threshold: 0}
+    - {id: silver, name: Silver, threshold: 50, privileges: [Priority support queue]}
+    - {id: gold, name: Gold, threshold: 150,
+       privileges: [Priority support queue, A named customer care contact]}
+    - {id: platinum, name: Platinum, threshold: 400}
+"""
+TIERS = parse_rules(RULES_TEXT, "tiered.yaml").tiers
 assert TIERS is not None
 NAT = np.datetime64("NaT", "D")
 NOON = datetime(2026, 12, 1, 12)  # reviews run on this day
@@ -30,6 +46,12 @@ MEMBER, SILVER, GOLD, PLATINUM = range(4)
 
 def d(text: str) -> np.datetime64:
     return np.datetime64(text, "D")
+
+
+def test_the_plans_tiers_are_reached_by_engaged_customers() -> None:
+    plan = builtin_rule_sets()[0].tiers
+    assert plan is not None
+    assert [t.threshold for t in plan.levels] == [0, 20, 35, 60]
 
 
 def test_a_review_moves_up_at_once_and_down_after_the_grace_period() -> None:
@@ -171,12 +193,14 @@ def test_a_dry_run_writes_nothing(store: Store) -> None:
 
 def test_the_commands_review_and_show_tiers(store_url: str, tmp_path: Path) -> None:
     env = cli_env(store_url, world)
+    rules = tmp_path / "tiered.yaml"
+    rules.write_text(RULES_TEXT, encoding="utf-8")
 
     run = loyalty_command(env, tmp_path)
 
-    shown = json.loads(run("tiers", "--as-of", "2026-03-01", "--json"))
+    shown = json.loads(run("tiers", "--as-of", "2026-03-01", "--rules", str(rules), "--json"))
     assert shown["counts"]["gold"] == 1
     assert shown["moves"] == {"entered": 2}
-    a = json.loads(run("tier", "A", "--json"))
+    a = json.loads(run("tier", "A", "--rules", str(rules), "--json"))
     assert (a["tier"]["id"], a["next_tier"]["id"], a["points_to_next"]) == ("gold", "platinum", 240)
-    assert "A named customer care contact" in run("tier", "A")
+    assert "A named customer care contact" in run("tier", "A", "--rules", str(rules))
